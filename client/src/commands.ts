@@ -1,0 +1,54 @@
+// Every command of the extension, in one table. Each handler gets the extension context object.
+import * as vscode from 'vscode';
+import { StatusRequest, SyncIndexRequest } from '../../server/src/protocol';
+import type { Ctx } from './ctx';
+
+export type CommandHandler = (ctx: Ctx, ...args: any[]) => unknown;
+
+export const COMMANDS: Record<string, CommandHandler> = {
+  'comfyModels.showLog': (ctx) => ctx.log.show(),
+
+  'comfyModels.showIndexStatus': async (ctx) => {
+    const s = await ctx.client.sendRequest(StatusRequest.type);
+    const text = `Comfy Models ${s.version}: ${s.models} models, ${s.locations} files in ${s.roots.length} root(s), index ${s.state}.`;
+    void vscode.window.showInformationMessage(text, 'Show Log').then((pick) => pick && ctx.log.show());
+    return s;
+  },
+
+  'comfyModels.syncIndex': (ctx) =>
+    vscode.window.withProgress({ location: { viewId: 'comfyModels.models' }, title: 'Syncing model index' }, () =>
+      ctx.client.sendRequest(SyncIndexRequest.type),
+    ),
+
+  'comfyModels.addModelFolder': async () => {
+    const picked = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, canSelectMany: true, openLabel: 'Add Model Folder' });
+    if (!picked?.length) return;
+    const config = vscode.workspace.getConfiguration('comfyModels');
+    const dirs = new Set(config.get<string[]>('modelDirectories', []));
+    for (const uri of picked) dirs.add(uri.fsPath);
+    await config.update('modelDirectories', [...dirs], vscode.ConfigurationTarget.Global);
+  },
+
+  'comfyModels.removeModelFolder': async () => {
+    const config = vscode.workspace.getConfiguration('comfyModels');
+    const dirs = config.get<string[]>('modelDirectories', []);
+    if (!dirs.length) return void vscode.window.showInformationMessage('No model folders are configured.');
+    const pick = await vscode.window.showQuickPick(dirs, { placeHolder: 'Model folder to remove from the index' });
+    if (!pick) return;
+    await config.update('modelDirectories', dirs.filter((d) => d !== pick), vscode.ConfigurationTarget.Global);
+  },
+};
+
+export function registerCommands(ctx: Ctx): vscode.Disposable[] {
+  return Object.entries(COMMANDS).map(([id, handler]) =>
+    vscode.commands.registerCommand(id, async (...args: unknown[]) => {
+      try {
+        return await handler(ctx, ...args);
+      } catch (err) {
+        ctx.log.error(`${id} failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+        void vscode.window.showErrorMessage(`Comfy Models: ${err instanceof Error ? err.message : String(err)}`);
+        return undefined;
+      }
+    }),
+  );
+}

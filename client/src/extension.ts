@@ -1,0 +1,48 @@
+// activate(): build the shared context, start the language server, register commands and the status
+// bar. The extension is a thin shell: the index, parsing and resolution all live in the server.
+import * as vscode from 'vscode';
+import { IndexChangedNotification, StatusRequest, type StatusResult } from '../../server/src/protocol';
+import { registerCommands } from './commands';
+import type { Ctx } from './ctx';
+import { createLanguageClient } from './languageClient';
+import { IndexStatusBar } from './statusBar';
+
+/** What activate() returns: used by the in-host e2e suite to wait on events instead of timers. */
+export interface ComfyModelsApi {
+  ctx: Ctx;
+  /** Resolves with the first status the server answered. */
+  ready: Promise<StatusResult>;
+  /** Fires with each index status the server announces. */
+  onDidChangeStatus: vscode.Event<StatusResult>;
+}
+
+export async function activate(context: vscode.ExtensionContext): Promise<ComfyModelsApi> {
+  const log = vscode.window.createOutputChannel('Comfy Models', { log: true });
+  const statusBar = new IndexStatusBar();
+  const statusEmitter = new vscode.EventEmitter<StatusResult>();
+  const client = createLanguageClient(context, log);
+  const ctx: Ctx = { extension: context, log, client, statusBar };
+  context.subscriptions.push(log, statusBar, statusEmitter, client, ...registerCommands(ctx));
+
+  const onStatus = (status: StatusResult) => {
+    statusBar.update(status);
+    statusEmitter.fire(status);
+  };
+  const ready = (async () => {
+    await client.start();
+    context.subscriptions.push(client.onNotification(IndexChangedNotification.type, onStatus));
+    const status = await client.sendRequest(StatusRequest.type);
+    onStatus(status);
+    log.info(`Language server ready: ${status.models} models indexed (${status.indexPath})`);
+    return status;
+  })();
+  ready.catch((err) => {
+    log.error(`The Comfy Models language server failed to start: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+    void vscode.window.showErrorMessage('Comfy Models: the language server failed to start. See the log.', 'Show Log').then((p) => p && log.show());
+  });
+  return { ctx, ready, onDidChangeStatus: statusEmitter.event };
+}
+
+export function deactivate(): void {
+  // The language client is in context.subscriptions: VS Code stops it on dispose.
+}

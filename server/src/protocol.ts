@@ -1,0 +1,70 @@
+// Custom LSP messages between the client (VS Code extension) and the server (index owner).
+// Declared once here and imported by both sides; esbuild inlines it into each bundle.
+import { NotificationType, RequestType, RequestType0 } from 'vscode-languageserver-protocol';
+
+export type IndexState = 'loading' | 'idle' | 'syncing' | 'error';
+
+export interface StatusResult {
+  /** Server (extension) version. */
+  version: string;
+  state: IndexState;
+  /** Path of the index database file. */
+  indexPath: string;
+  models: number;
+  locations: number;
+  roots: string[];
+  /** While syncing: files done / total. */
+  progress?: { done: number; total: number };
+  /** Last error or warning worth showing (e.g. a corrupt index that was set aside). */
+  message?: string;
+}
+
+/** `comfyModels/status`: the index state, for the status bar and "Show Index Status". */
+export namespace StatusRequest {
+  export const method = 'comfyModels/status' as const;
+  export const type = new RequestType0<StatusResult, void>(method);
+}
+
+export interface SyncResult {
+  scanned: number;
+  hashed: number;
+  unchanged: number;
+  removed: number;
+  models: number;
+  seconds: number;
+}
+
+/** `comfyModels/syncIndex`: walk the roots now (incremental); progress is reported with `$/progress`. */
+export namespace SyncIndexRequest {
+  export const method = 'comfyModels/syncIndex' as const;
+  export const type = new RequestType0<SyncResult, void>(method);
+}
+
+/** `comfyModels/indexChanged`: the index content or state changed (sync finished, files appeared, …). */
+export namespace IndexChangedNotification {
+  export const method = 'comfyModels/indexChanged' as const;
+  export const type = new NotificationType<StatusResult>(method);
+}
+
+export interface SearchModelsParams {
+  query: string;
+  /** Restrict to a canonical category. */
+  category?: string | null;
+  limit?: number;
+}
+
+export interface SearchModelItem {
+  hash: string;
+  filename: string;
+  relativePath: string;
+  category: string | null;
+  root: string;
+  size: number;
+  score: number;
+}
+
+/** `comfyModels/searchModels`: ranked search over the index by name, path or hash prefix. */
+export namespace SearchModelsRequest {
+  export const method = 'comfyModels/searchModels' as const;
+  export const type = new RequestType<SearchModelsParams, SearchModelItem[], void>(method);
+}
