@@ -7,8 +7,17 @@ export interface ModelLocation {
   hash: string;
   /** Absolute path of the model root this file lives under. */
   root: string;
-  /** Path under the root with `/` separators, including the category folder (`checkpoints/sd15.safetensors`). */
+  /**
+   * Path under the root with `/` separators. For a ComfyUI-style root it includes the category folder
+   * (`checkpoints/SDXL/sd15.safetensors`); for a folder that holds one category directly (an
+   * `extra_model_paths.yaml` entry such as `checkpoints: models/Stable-diffusion`) it does not.
+   */
   relativePath: string;
+  /**
+   * The name a workflow uses for this file: the path relative to its category folder, `/`-separated
+   * (`SDXL/sd15.safetensors`). For files directly under a root with no category: the relative path.
+   */
+  name: string;
   /** Base name of the file. */
   filename: string;
   /** Canonical category (first path segment, aliases folded), or null for files at the root. */
@@ -39,13 +48,17 @@ export interface ModelSource {
 
 /**
  * The read side of the index the resolver needs. `IndexStore` implements it; tests may fake it.
- * All paths are `/`-separated relative paths that include the category folder.
+ * Names are `/`-separated and relative to the category folder, as workflows write them.
+ * Must answer fast (in-memory maps): diagnostics query it for every reference on every pull.
  */
 export interface IndexQuery {
-  /** Live locations whose relative path equals `relativePath` exactly. */
-  byRelativePath(relativePath: string): readonly ModelLocation[];
-  /** Live locations whose relative path equals `relativePath` ignoring case. */
-  byRelativePathIgnoreCase(relativePath: string): readonly ModelLocation[];
+  /**
+   * Live locations in `category` (every folder of it, aliases included, under every root) whose
+   * `name` equals `name` exactly. With `category` null: any category, plus files directly under a root.
+   */
+  byName(category: string | null, name: string): readonly ModelLocation[];
+  /** Same as byName, ignoring case. */
+  byNameIgnoreCase(category: string | null, name: string): readonly ModelLocation[];
   /** Live locations whose file name equals `filename` ignoring case. */
   byFilename(filename: string): readonly ModelLocation[];
   /** Live locations of the model with this quick hash (none when every file of it is gone). */
