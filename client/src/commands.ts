@@ -1,7 +1,8 @@
 // Every command of the extension, in one table. Each handler gets the extension context object.
 import * as vscode from 'vscode';
-import { StatusRequest, SyncIndexRequest } from '../../server/src/protocol';
+import { type ReferenceTarget, StatusRequest, SyncIndexRequest } from '../../server/src/protocol';
 import type { Ctx } from './ctx';
+import { resolveReferenceInteractively } from './searchPalette';
 
 export type CommandHandler = (ctx: Ctx, ...args: any[]) => unknown;
 
@@ -19,6 +20,9 @@ export const COMMANDS: Record<string, CommandHandler> = {
     vscode.window.withProgress({ location: { viewId: 'comfyModels.models' }, title: 'Syncing model index' }, () =>
       ctx.client.sendRequest(SyncIndexRequest.type),
     ),
+
+  /** Quick fix "Search model index…": the argument is the reference to resolve. */
+  'comfyModels.searchIndex': (ctx, reference: ReferenceTarget) => resolveReferenceInteractively(ctx, reference),
 
   'comfyModels.addModelFolder': async () => {
     const picked = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, canSelectMany: true, openLabel: 'Add Model Folder' });

@@ -1,6 +1,6 @@
 // Custom LSP messages between the client (VS Code extension) and the server (index owner).
 // Declared once here and imported by both sides; esbuild inlines it into each bundle.
-import { NotificationType, RequestType, RequestType0 } from 'vscode-languageserver-protocol';
+import { NotificationType, RequestType, RequestType0, type WorkspaceEdit } from 'vscode-languageserver-protocol';
 
 export type IndexState = 'loading' | 'idle' | 'syncing' | 'error';
 
@@ -67,4 +67,32 @@ export interface SearchModelItem {
 export namespace SearchModelsRequest {
   export const method = 'comfyModels/searchModels' as const;
   export const type = new RequestType<SearchModelsParams, SearchModelItem[], void>(method);
+}
+
+/** A model reference in a workflow, as code actions and the search palette pass it around. */
+export interface ReferenceTarget {
+  /** Workflow document URI. */
+  uri: string;
+  nodeId: string;
+  widgetIndex?: number;
+  inputName?: string;
+  value: string;
+  category: string | null;
+  /** Span of the value inside the JSON string (document offsets). */
+  offset: number;
+  length: number;
+}
+
+export interface FixEditParams {
+  reference: ReferenceTarget;
+  /** Quick hash of the indexed model the user picked. */
+  hash: string;
+  /** `map`: add a manifest mapping (+ model entry); `replace`: rewrite the value in the workflow. */
+  kind: 'map' | 'replace';
+}
+
+/** `comfyModels/fixEdit`: the workspace edit that maps or replaces a reference with an indexed model. */
+export namespace FixEditRequest {
+  export const method = 'comfyModels/fixEdit' as const;
+  export const type = new RequestType<FixEditParams, WorkspaceEdit | null, void>(method);
 }
