@@ -1,0 +1,45 @@
+// ComfyDock's quick ("short") hash, bit-exact (DESIGN.md §3, reference/comfygit.md §1.1):
+// BLAKE3(decimal size ‖ first min(S, 5 MiB) ‖ [S > 30 MiB: 5 MiB at ⌊S/2⌋ − 2.5 MiB ‖ last 5 MiB])[:16 hex].
+import { promises as fsp } from 'node:fs';
+import { newBlake3 } from './blake3';
+import { readExactly } from './read';
+
+/** Name stored with every index row, so a second sampling algorithm (comfygit ≥ 0.3: XXH3-128) can coexist. */
+export const QUICK_HASH_ALGORITHM = 'blake3-sample-v1';
+
+export const SAMPLE_CHUNK = 5 * 1024 * 1024;
+export const SAMPLE_THRESHOLD = 30 * 1024 * 1024;
+
+export interface QuickHashResult {
+  size: number;
+  mtimeMs: number;
+  quickHash: string;
+}
+
+/** The byte ranges fed after the size string, as [offset, length] pairs. */
+export function sampleRanges(size: number): [number, number][] {
+  const ranges: [number, number][] = [[0, Math.min(size, SAMPLE_CHUNK)]];
+  if (size > SAMPLE_THRESHOLD) {
+    ranges.push([Math.floor(size / 2) - SAMPLE_CHUNK / 2, SAMPLE_CHUNK]);
+    ranges.push([size - SAMPLE_CHUNK, SAMPLE_CHUNK]);
+  }
+  return ranges;
+}
+
+/** Quick hash of a file; size and mtime come from the same open file (fstat), as the spec requires. */
+export async function quickHashFile(path: string, buffer: Buffer = Buffer.allocUnsafe(SAMPLE_CHUNK)): Promise<QuickHashResult> {
+  const fd = await fsp.open(path, 'r');
+  try {
+    const stat = await fd.stat();
+    if (!stat.isFile()) throw new Error(`not a regular file: ${path}`);
+    const hasher = await newBlake3();
+    hasher.update(String(stat.size));
+    for (const [offset, length] of sampleRanges(stat.size)) {
+      await readExactly(fd, buffer, length, offset);
+      hasher.update(buffer.subarray(0, length));
+    }
+    return { size: stat.size, mtimeMs: stat.mtimeMs, quickHash: hasher.digest('hex').slice(0, 16) };
+  } finally {
+    await fd.close();
+  }
+}
