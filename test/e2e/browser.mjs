@@ -1,0 +1,32 @@
+// Debian's Chromium driven by playwright-core, opening the code-server workbench. With a test
+// payload the workbench loads the working tree as a development extension and runs the in-host
+// suite, then calls window.codeAutomationExit(code) when the suite's run() settles.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+import { chromiumPath } from './paths.mjs';
+
+const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+/** A fresh headless Chromium profile; returns the context and its page. */
+export async function launchBrowser({ viewport = { width: 1280, height: 800 }, deviceScaleFactor = 1 } = {}) {
+  const userDataDir = mkdtempSync(join(tmpdir(), 'comfy-chromium-'));
+  const context = await chromium.launchPersistentContext(userDataDir, { executablePath: chromiumPath, headless: true, args: ARGS, viewport, deviceScaleFactor });
+  const page = context.pages()[0] ?? (await context.newPage());
+  return { context, page, userDataDir };
+}
+
+/** The workbench URL for `folder`; with `tests`, the payload that loads a development extension and its test module. */
+export function workbenchUrl(server, folder, tests) {
+  const url = new URL(server.url);
+  url.searchParams.set('folder', folder);
+  if (tests) {
+    const remote = (p) => `vscode-remote://${server.host}${p}`;
+    url.searchParams.set('payload', JSON.stringify([
+      ['extensionDevelopmentPath', remote(tests.extensionDevelopmentPath)],
+      ['extensionTestsPath', remote(tests.extensionTestsPath)],
+    ]));
+  }
+  return url.href;
+}
