@@ -1,0 +1,254 @@
+// Where things are in a TOML text. smol-toml gives values but no positions; diagnostics need spans and
+// edits need insertion points, so this scanner walks the same grammar and records, for every key, the
+// span of its key token and of its value. It runs only on text smol-toml has accepted, so it may assume
+// valid TOML and stays small (it throws on anything it does not understand).
+import type { Span } from '../text';
+
+export type TomlValueKind = 'string' | 'array' | 'inline-table' | 'other';
+
+/** A key = value pair, an array item (path ends with its index) or an inline-table member. */
+export interface TomlNode {
+  /** Full path from the document root; array-of-tables and array items appear as index strings. */
+  path: readonly string[];
+  /** The last key segment as written (quotes included); absent for array items. */
+  keySpan?: Span;
+  /** The value token: a string with its quotes, an array from `[` to `]`, an inline table from `{` to `}`. */
+  valueSpan: Span;
+  kind: TomlValueKind;
+  /** For arrays and inline tables: their direct children in order. */
+  children?: TomlNode[];
+  /**
+   * For a key/value written at table level: its whole line(s), from the line start to after the line
+   * break (a trailing comment included), so removing it removes exactly one entry.
+   */
+  lineSpan?: Span;
+}
+
+/** A `[table]` or `[[array.of.tables]]` header and the body that follows it. */
+export interface TomlHeader {
+  path: readonly string[];
+  array: boolean;
+  /** The header line, from its line start to after its line break. */
+  lineSpan: Span;
+  /** The last key segment in the brackets. */
+  keySpan: Span;
+  /** Key/value lines directly in this table, in order. */
+  entries: TomlNode[];
+  /** Offset where the next header line starts (or the end of the text). */
+  end: number;
+}
+
+export interface TomlScan {
+  headers: TomlHeader[];
+  /** Every key/value, array item and inline-table member, by path. */
+  nodes: Map<string, TomlNode>;
+  /** Key/value lines before the first header. */
+  rootEntries: TomlNode[];
+}
+
+export const pathKey = (path: readonly string[]): string => JSON.stringify(path);
+
+interface KeySegment {
+  name: string;
+  span: Span;
+}
+
+const BARE_KEY = /[A-Za-z0-9_-]/;
+
+export function scanToml(text: string): TomlScan {
+  let i = 0;
+  const nodes = new Map<string, TomlNode>();
+  const headers: TomlHeader[] = [];
+  const rootEntries: TomlNode[] = [];
+  /** Array-of-tables path → index of its current element (so nested headers land in the right one). */
+  const arrayTables = new Map<string, number>();
+  let table: readonly string[] = [];
+  let entries = rootEntries;
+
+  const fail = (what: string): never => {
+    throw new Error(`TOML scanner: ${what} at offset ${i}`);
+  };
+  const skipSpaces = () => {
+    while (text[i] === ' ' || text[i] === '\t') i++;
+  };
+  const skipComment = () => {
+    if (text[i] === '#') while (i < text.length && text[i] !== '\n') i++;
+  };
+  /** Spaces, comments and line breaks (inside arrays and, leniently, inline tables). */
+  const skipBlank = () => {
+    for (;;) {
+      skipSpaces();
+      skipComment();
+      if (text[i] === '\r' && text[i + 1] === '\n') i += 2;
+      else if (text[i] === '\n') i++;
+      else return;
+    }
+  };
+  /** Rest of the current line (spaces, comment, line break); returns the offset after it. */
+  const endOfLine = (): number => {
+    skipSpaces();
+    skipComment();
+    if (text[i] === '\r' && text[i + 1] === '\n') i += 2;
+    else if (text[i] === '\n') i++;
+    else if (i < text.length) fail('expected end of line');
+    return i;
+  };
+
+  const closingQuote = (quote: string): number => {
+    // A single-line string; in basic strings a backslash escapes the next character.
+    let j = i + 1;
+    while (j < text.length && text[j] !== quote) {
+      if (quote === '"' && text[j] === '\\') j++;
+      if (text[j] === '\n') fail('unterminated string');
+      j++;
+    }
+    if (j >= text.length) fail('unterminated string');
+    return j;
+  };
+
+  const readKeySegment = (): KeySegment => {
+    const start = i;
+    if (text[i] === '"' || text[i] === "'") {
+      const end = closingQuote(text[i]);
+      const raw = text.slice(i + 1, end);
+      i = end + 1;
+      return { name: text[start] === '"' ? decodeBasic(raw) : raw, span: { offset: start, length: i - start } };
+    }
+    while (i < text.length && BARE_KEY.test(text[i])) i++;
+    if (i === start) fail('expected a key');
+    return { name: text.slice(start, i), span: { offset: start, length: i - start } };
+  };
+
+  const readKey = (): KeySegment[] => {
+    const segments = [readKeySegment()];
+    for (;;) {
+      skipSpaces();
+      if (text[i] !== '.') return segments;
+      i++;
+      skipSpaces();
+      segments.push(readKeySegment());
+    }
+  };
+
+  /** Insert array-of-tables indices into a header or dotted path so it names the current element. */
+  const withIndices = (names: readonly string[]): string[] => {
+    const out: string[] = [];
+    for (const name of names) {
+      out.push(name);
+      const index = arrayTables.get(pathKey(out));
+      if (index !== undefined) out.push(String(index));
+    }
+    return out;
+  };
+
+  const record = (node: TomlNode) => {
+    nodes.set(pathKey(node.path), node);
+    return node;
+  };
+
+  const readValue = (path: readonly string[], keySpan?: Span): TomlNode => {
+    const start = i;
+    const c = text[i];
+    if (c === '"' || c === "'") {
+      const triple = text.startsWith(c.repeat(3), i);
+      if (triple) {
+        let j = i + 3;
+        for (;;) {
+          const k = text.indexOf(c.repeat(3), j);
+          if (k < 0) fail('unterminated multi-line string');
+          let backslashes = 0;
+          for (let b = k - 1; c === '"' && text[b] === '\\'; b--) backslashes++;
+          if (backslashes % 2 === 1) {
+            j = k + 1;
+            continue;
+          }
+          i = k + 3;
+          while (text[i] === c && i < k + 5) i++; // up to two quotes may end the content
+          break;
+        }
+      } else i = closingQuote(c) + 1;
+      return record({ path, keySpan, valueSpan: { offset: start, length: i - start }, kind: 'string' });
+    }
+    if (c === '[' || c === '{') {
+      const inline = c === '{';
+      const children: TomlNode[] = [];
+      i++;
+      for (;;) {
+        skipBlank();
+        if (text[i] === (inline ? '}' : ']')) break;
+        if (i >= text.length) fail('unterminated array or inline table');
+        if (inline) {
+          const key = readKey();
+          skipSpaces();
+          if (text[i] !== '=') fail("expected '='");
+          i++;
+          skipSpaces();
+          children.push(readValue([...path, ...key.map((k) => k.name)], key[key.length - 1].span));
+        } else children.push(readValue([...path, String(children.length)]));
+        skipBlank();
+        if (text[i] === ',') i++;
+      }
+      i++;
+      return record({
+        path, keySpan, valueSpan: { offset: start, length: i - start }, kind: inline ? 'inline-table' : 'array', children,
+      });
+    }
+    // Numbers, booleans, dates (a date may hold one space before its time part).
+    while (i < text.length && !/[,\]}#\r\n]/.test(text[i])) i++;
+    while (i > start && (text[i - 1] === ' ' || text[i - 1] === '\t')) i--;
+    if (i === start) fail('expected a value');
+    return record({ path, keySpan, valueSpan: { offset: start, length: i - start }, kind: 'other' });
+  };
+
+  for (;;) {
+    skipBlank();
+    if (i >= text.length) break;
+    const lineStart = text.lastIndexOf('\n', i - 1) + 1;
+    if (text[i] === '[') {
+      const array = text[i + 1] === '[';
+      i += array ? 2 : 1;
+      skipSpaces();
+      const key = readKey();
+      skipSpaces();
+      if (!text.startsWith(array ? ']]' : ']', i)) fail("expected ']'");
+      i += array ? 2 : 1;
+      const names = key.map((k) => k.name);
+      let path: string[];
+      if (array) {
+        const parent = withIndices(names.slice(0, -1));
+        const own = pathKey([...parent, names[names.length - 1]]);
+        const index = (arrayTables.get(own) ?? -1) + 1;
+        arrayTables.set(own, index);
+        path = [...parent, names[names.length - 1], String(index)];
+      } else path = withIndices(names);
+      const lineEnd = endOfLine();
+      if (headers.length) headers[headers.length - 1].end = lineStart;
+      const header: TomlHeader = {
+        path, array, lineSpan: { offset: lineStart, length: lineEnd - lineStart },
+        keySpan: key[key.length - 1].span, entries: [], end: text.length,
+      };
+      headers.push(header);
+      table = path;
+      entries = header.entries;
+      continue;
+    }
+    const key = readKey();
+    skipSpaces();
+    if (text[i] !== '=') fail("expected '='");
+    i++;
+    skipSpaces();
+    const node = readValue([...table, ...key.map((k) => k.name)], key[key.length - 1].span);
+    node.lineSpan = { offset: lineStart, length: endOfLine() - lineStart };
+    entries.push(node);
+  }
+  return { headers, nodes, rootEntries };
+}
+
+const ESCAPES: Record<string, string> = { b: '\b', t: '\t', n: '\n', f: '\f', r: '\r', e: '\x1b', '"': '"', '\\': '\\' };
+
+/** The content of a single-line basic string (between the quotes) with its escapes decoded. */
+export function decodeBasic(raw: string): string {
+  return raw.replace(/\\(u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|x[0-9a-fA-F]{2}|.)/g, (_, e: string) =>
+    e.length > 1 ? String.fromCodePoint(parseInt(e.slice(1), 16)) : ESCAPES[e] ?? e,
+  );
+}
