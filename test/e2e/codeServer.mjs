@@ -8,12 +8,25 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { codeServerEntry } from './installCodeServer.mjs';
 
-/** Private state folders for one code-server: config, user data, extensions. */
-export function codeServerDirs(base = mkdtempSync(join(tmpdir(), 'comfy-code-server-')), extensionsDir = join(base, 'extensions')) {
-  const dirs = { base, config: join(base, 'config.yaml'), userData: join(base, 'user-data'), extensions: extensionsDir };
-  mkdirSync(dirs.userData, { recursive: true });
+/** User settings for a quiet, reproducible workbench: no welcome page, tips or telemetry. */
+const USER_SETTINGS = {
+  'workbench.startupEditor': 'none',
+  'workbench.welcomePage.walkthroughs.openOnInstall': false,
+  'workbench.tips.enabled': false,
+  'workbench.colorTheme': 'Default Dark Modern',
+  'telemetry.telemetryLevel': 'off',
+  'extensions.ignoreRecommendations': true,
+  'chat.commandCenter.enabled': false,
+  'editor.minimap.enabled': false,
+};
+
+/** Private state folders for one code-server: config, user data (with USER_SETTINGS), extensions. */
+export function codeServerDirs(base = mkdtempSync(join(tmpdir(), 'comfy-code-server-'))) {
+  const dirs = { base, config: join(base, 'config.yaml'), userData: join(base, 'user-data'), extensions: join(base, 'extensions') };
+  mkdirSync(join(dirs.userData, 'User'), { recursive: true });
   mkdirSync(dirs.extensions, { recursive: true });
   writeFileSync(dirs.config, 'auth: none\ncert: false\n');
+  writeFileSync(join(dirs.userData, 'User', 'settings.json'), `${JSON.stringify(USER_SETTINGS, null, 2)}\n`);
   return dirs;
 }
 
