@@ -1,0 +1,154 @@
+// Resolution of workflow references against the model index (DESIGN.md §6), in order, first hit
+// wins: saved mapping → exact → case-insensitive → same file name elsewhere in the category →
+// embedded full hash → found only in another category → missing (with fuzzy candidates).
+// Pure over IndexQuery: never touches the disk, never hashes.
+import { normalizeRelativePath } from '../categories';
+import type { IndexQuery, ModelLocation, ModelReference } from '../types';
+import { fuzzyCandidates, fuzzyScore, confidenceOf, searchTerm, type Candidate } from './fuzzy';
+
+export type Via = 'mapping' | 'exact' | 'case-insensitive' | 'filename' | 'hash';
+export type Flag = 'wrong-folder' | 'category-mismatch';
+export type MissingReason = 'not-found' | 'mapped-model-gone';
+
+export type Resolution =
+  | { status: 'resolved'; via: Via; location: ModelLocation; flags: Flag[] }
+  | { status: 'ambiguous'; candidates: Candidate[] }
+  | { status: 'missing'; reason: MissingReason; hash?: string; candidates: Candidate[]; downloadUrls: string[] }
+  | { status: 'inactive' };
+
+export interface ResolvedReference {
+  reference: ModelReference;
+  resolution: Resolution;
+}
+
+export interface ResolveContext {
+  index: IndexQuery;
+  /** Saved mappings of this workflow (manifest), keyed by the reference value as written. */
+  mappings?: ReadonlyMap<string, { hash: string }>;
+  /** How many fuzzy candidates a missing reference gets (default 5). */
+  candidateLimit?: number;
+}
+
+/** Embedding names ComfyUI tries, in order (reference/comfyui-formats.md §2.4). */
+const EMBEDDING_SUFFIXES = ['', '.safetensors', '.pt', '.bin'];
+
+function nameVariants(ref: ModelReference, name: string): string[] {
+  return ref.kind === 'embedding' ? EMBEDDING_SUFFIXES.map((s) => name + s) : [name];
+}
+
+const baseName = (name: string): string => name.slice(name.lastIndexOf('/') + 1);
+
+/** Distinct names (one ComfyUI list entry may live under several roots): keep the first of each. */
+function distinctByName(locations: readonly ModelLocation[]): ModelLocation[] {
+  const seen = new Map<string, ModelLocation>();
+  for (const l of locations) {
+    const key = `${l.category ?? ''}\u0000${l.name}`;
+    if (!seen.has(key)) seen.set(key, l);
+  }
+  return [...seen.values()];
+}
+
+function flagsFor(ref: ModelReference, names: readonly string[], location: ModelLocation): Flag[] {
+  if (ref.category !== null && location.category !== ref.category) return ['category-mismatch'];
+  return names.includes(location.name) ? [] : ['wrong-folder'];
+}
+
+function scored(value: string, locations: readonly ModelLocation[]): Candidate[] {
+  const term = searchTerm(value);
+  return locations
+    .map((location) => {
+      const score = fuzzyScore(term, location.filename.toLowerCase());
+      return { location, relativePath: location.relativePath, score, confidence: confidenceOf(score) };
+    })
+    .sort((a, b) => b.score - a.score || a.relativePath.localeCompare(b.relativePath));
+}
+
+export class Resolver {
+  /** Fuzzy candidates per category + value: the same missing name is searched once per call. */
+  private readonly fuzzyCache = new Map<string, Candidate[]>();
+
+  constructor(private readonly ctx: ResolveContext) {}
+
+  resolve(ref: ModelReference): Resolution {
+    if (!ref.active) return { status: 'inactive' };
+    const mapped = this.ctx.mappings?.get(ref.value);
+    if (mapped) return this.viaMapping(ref, mapped.hash);
+    if (ref.kind === 'vae-approx') return this.vaeApprox(ref);
+    return this.byName(ref) ?? this.missing(ref, 'not-found');
+  }
+
+  private viaMapping(ref: ModelReference, hash: string): Resolution {
+    const locations = this.ctx.index.byHash(hash);
+    if (!locations.length) return this.missing(ref, 'mapped-model-gone', hash);
+    const name = normalizeRelativePath(ref.value);
+    const location = locations.find((l) => l.category === ref.category && l.name === name) ?? locations.find((l) => l.category === ref.category) ?? locations[0];
+    return { status: 'resolved', via: 'mapping', location, flags: [] };
+  }
+
+  /** `taesd` & co. load `<name>_encoder.*` and `<name>_decoder.*` from vae_approx. */
+  private vaeApprox(ref: ModelReference): Resolution {
+    const files = this.ctx.index.byCategory('vae_approx');
+    const find = (part: string) => files.find((l) => l.filename.toLowerCase().startsWith(`${ref.value.toLowerCase()}_${part}.`));
+    const decoder = find('decoder');
+    if (decoder && find('encoder')) return { status: 'resolved', via: 'exact', location: decoder, flags: [] };
+    return this.missing(ref, 'not-found');
+  }
+
+  private byName(ref: ModelReference): Resolution | undefined {
+    const { index } = this.ctx;
+    const names = nameVariants(ref, normalizeRelativePath(ref.value));
+    const category = ref.category;
+    for (const name of names) {
+      const hit = index.byName(category, name)[0];
+      if (hit) return { status: 'resolved', via: 'exact', location: hit, flags: [] };
+    }
+    for (const name of names) {
+      const hit = index.byNameIgnoreCase(category, name)[0];
+      if (hit) return { status: 'resolved', via: 'case-insensitive', location: hit, flags: [] };
+    }
+    const sameFile = (inCategory: boolean) =>
+      distinctByName(names.flatMap((n) => index.byFilename(baseName(n))).filter((l) => category === null || (l.category === category) === inCategory));
+    const elsewhere = sameFile(true);
+    if (elsewhere.length === 1) return { status: 'resolved', via: 'filename', location: elsewhere[0], flags: ['wrong-folder'] };
+    if (elsewhere.length > 1) return { status: 'ambiguous', candidates: scored(ref.value, elsewhere) };
+    const byHash = this.byEmbeddedHash(ref);
+    if (byHash) return { status: 'resolved', via: 'hash', location: byHash, flags: flagsFor(ref, names, byHash) };
+    if (category === null) return undefined;
+    for (const name of names) {
+      const hit = index.byName(null, name).find((l) => l.category !== category);
+      if (hit) return { status: 'resolved', via: 'exact', location: hit, flags: ['category-mismatch'] };
+    }
+    const otherCategory = sameFile(false);
+    if (otherCategory.length === 1) return { status: 'resolved', via: 'filename', location: otherCategory[0], flags: ['category-mismatch'] };
+    if (otherCategory.length > 1) return { status: 'ambiguous', candidates: scored(ref.value, otherCategory) };
+    return undefined;
+  }
+
+  /** `models[].hash` with hash_type sha256/blake3, against full hashes the index already knows. */
+  private byEmbeddedHash(ref: ModelReference): ModelLocation | undefined {
+    for (const m of ref.metadata ?? []) {
+      const kind = m.hashType?.toLowerCase();
+      if (!m.hash || (kind !== 'sha256' && kind !== 'blake3')) continue;
+      const locations = this.ctx.index.byFullHash(kind, m.hash.toLowerCase());
+      const hit = locations.find((l) => l.category === ref.category) ?? locations[0];
+      if (hit) return hit;
+    }
+    return undefined;
+  }
+
+  private missing(ref: ModelReference, reason: MissingReason, hash?: string): Resolution {
+    const key = `${ref.category ?? ''}\u0000${ref.value}`;
+    let candidates = this.fuzzyCache.get(key);
+    if (!candidates) {
+      candidates = fuzzyCandidates(ref.value, this.ctx.index.byCategory(ref.category), this.ctx.candidateLimit ?? 5);
+      this.fuzzyCache.set(key, candidates);
+    }
+    const downloadUrls = [...new Set((ref.metadata ?? []).map((m) => m.url).filter((u): u is string => !!u))];
+    return { status: 'missing', reason, ...(hash ? { hash } : {}), candidates, downloadUrls };
+  }
+}
+
+export function resolveReferences(refs: readonly ModelReference[], ctx: ResolveContext): ResolvedReference[] {
+  const resolver = new Resolver(ctx);
+  return refs.map((reference) => ({ reference, resolution: resolver.resolve(reference) }));
+}
