@@ -1,0 +1,66 @@
+// Every change to the index is one of these operations. They are applied to the open database at once
+// and journaled; a save that finds the file changed by another process re-applies the journal onto the
+// fresh copy. So each operation is an idempotent upsert or delete.
+import type { Database } from 'sql.js';
+import type { ModelSource } from '../types';
+import type { IndexedLocation } from './snapshot';
+
+export type IndexOp =
+  /** A model seen for the first time (first writer wins); sidecar full hashes fill only empty fields. */
+  | { op: 'model'; hash: string; algorithm: string; size: number; firstSeen: number; sha256?: string; blake3?: string; origin?: string }
+  /** Full hashes computed from the file itself (or a verified download): they replace what was known. */
+  | { op: 'fullHashes'; hash: string; sha256: string; blake3: string; origin: string }
+  | { op: 'locate'; location: IndexedLocation; lastSeen: number }
+  | { op: 'unlocate'; root: string; rootCategory: string | null; relativePath: string }
+  | { op: 'source'; hash: string; source: ModelSource; addedAt: number }
+  | { op: 'unsource'; hash: string; url: string }
+  | { op: 'rememberRoot'; root: string; rootCategory: string | null; addedAt: number }
+  | { op: 'forgetRoot'; root: string; rootCategory: string | null };
+
+export function applyOp(db: Database, o: IndexOp): void {
+  switch (o.op) {
+    case 'model':
+      db.run('INSERT OR IGNORE INTO models (hash, quick_algorithm, size, first_seen) VALUES (?, ?, ?, ?)', [o.hash, o.algorithm, o.size, o.firstSeen]);
+      if (o.sha256 || o.blake3) {
+        db.run(
+          `UPDATE models SET hash_origin = CASE WHEN sha256 IS NULL AND blake3 IS NULL THEN ? ELSE hash_origin END,
+             sha256 = COALESCE(sha256, ?), blake3 = COALESCE(blake3, ?) WHERE hash = ?`,
+          [o.origin ?? null, o.sha256 ?? null, o.blake3 ?? null, o.hash],
+        );
+      }
+      return;
+    case 'fullHashes':
+      db.run('UPDATE models SET sha256 = ?, blake3 = ?, hash_origin = ? WHERE hash = ?', [o.sha256, o.blake3, o.origin, o.hash]);
+      return;
+    case 'locate': {
+      const l = o.location;
+      db.run(
+        `INSERT INTO model_locations (model_hash, root, root_category, relative_path, filename, category, name, size, mtime, last_seen)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (root, root_category, relative_path) DO UPDATE SET model_hash = excluded.model_hash, filename = excluded.filename,
+           category = excluded.category, name = excluded.name, size = excluded.size, mtime = excluded.mtime, last_seen = excluded.last_seen`,
+        [l.hash, l.root, l.rootCategory ?? '', l.relativePath, l.filename, l.category, l.name, l.size, l.mtimeMs, o.lastSeen],
+      );
+      return;
+    }
+    case 'unlocate':
+      db.run('DELETE FROM model_locations WHERE root = ? AND root_category = ? AND relative_path = ?', [o.root, o.rootCategory ?? '', o.relativePath]);
+      return;
+    case 'source':
+      db.run(
+        `INSERT INTO model_sources (model_hash, source_type, url, metadata, added_at) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (model_hash, url) DO UPDATE SET source_type = excluded.source_type, metadata = excluded.metadata`,
+        [o.hash, o.source.type, o.source.url, JSON.stringify(o.source.metadata ?? {}), o.addedAt],
+      );
+      return;
+    case 'unsource':
+      db.run('DELETE FROM model_sources WHERE model_hash = ? AND url = ?', [o.hash, o.url]);
+      return;
+    case 'rememberRoot':
+      db.run('INSERT OR IGNORE INTO remembered_roots (root, root_category, added_at) VALUES (?, ?, ?)', [o.root, o.rootCategory ?? '', o.addedAt]);
+      return;
+    case 'forgetRoot':
+      db.run('DELETE FROM remembered_roots WHERE root = ? AND root_category = ?', [o.root, o.rootCategory ?? '']);
+      return;
+  }
+}

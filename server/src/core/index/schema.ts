@@ -1,0 +1,76 @@
+// Index schema (DESIGN.md §4, in the spirit of ComfyDock's models.db) and forward migrations. A migration
+// only ever adds: user data such as sources and remembered roots survives every upgrade.
+import type { Database } from 'sql.js';
+
+/** Migration i brings a database from version i to i + 1. Append new steps; never edit shipped ones. */
+const MIGRATIONS: string[] = [
+  `CREATE TABLE models (
+     hash TEXT PRIMARY KEY,              -- quick hash, 16 hex
+     quick_algorithm TEXT NOT NULL,      -- e.g. blake3-sample-v1
+     size INTEGER NOT NULL,
+     blake3 TEXT,
+     sha256 TEXT,
+     hash_origin TEXT,                   -- where the full hashes came from: computed, download, sidecar:…
+     metadata TEXT NOT NULL DEFAULT '{}',
+     first_seen INTEGER NOT NULL
+   );
+   CREATE TABLE model_locations (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     model_hash TEXT NOT NULL,
+     root TEXT NOT NULL,                 -- absolute root folder
+     root_category TEXT NOT NULL,        -- '' for a ComfyUI-style root, else the category the folder holds
+     relative_path TEXT NOT NULL,        -- under the root, '/'-separated
+     filename TEXT NOT NULL,
+     category TEXT,
+     name TEXT NOT NULL,                 -- under the category folder, as workflows write it
+     size INTEGER NOT NULL,
+     mtime REAL NOT NULL,                -- milliseconds
+     last_seen INTEGER NOT NULL,
+     UNIQUE (root, root_category, relative_path)
+   );
+   CREATE INDEX idx_locations_hash ON model_locations (model_hash);
+   CREATE TABLE model_sources (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     model_hash TEXT NOT NULL,
+     source_type TEXT NOT NULL,          -- civitai | huggingface | url
+     url TEXT NOT NULL,
+     metadata TEXT NOT NULL DEFAULT '{}',
+     added_at INTEGER NOT NULL,
+     UNIQUE (model_hash, url)
+   );
+   CREATE TABLE remembered_roots (     -- roots added with the CLI's 'dir add'
+     root TEXT NOT NULL,
+     root_category TEXT NOT NULL,
+     added_at INTEGER NOT NULL,
+     PRIMARY KEY (root, root_category)
+   );`,
+];
+
+export const SCHEMA_VERSION = MIGRATIONS.length;
+
+export class NewerSchemaError extends Error {}
+
+export function schemaVersion(db: Database): number {
+  const has = db.exec(`SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'schema_info'`);
+  if (!has.length) return 0;
+  const rows = db.exec('SELECT MAX(version) FROM schema_info');
+  return Number(rows[0]?.values[0]?.[0] ?? 0);
+}
+
+/** Bring `db` to SCHEMA_VERSION. A database from a newer version is refused, never downgraded. */
+export function migrate(db: Database): void {
+  const from = schemaVersion(db);
+  if (from > SCHEMA_VERSION) throw new NewerSchemaError(`the index was written by a newer Comfy Models (schema ${from} > ${SCHEMA_VERSION})`);
+  if (from === SCHEMA_VERSION) return;
+  db.run('BEGIN');
+  try {
+    db.run('CREATE TABLE IF NOT EXISTS schema_info (version INTEGER PRIMARY KEY)');
+    for (let v = from; v < SCHEMA_VERSION; v++) db.run(MIGRATIONS[v]);
+    db.run('DELETE FROM schema_info');
+    db.run('INSERT INTO schema_info (version) VALUES (?)', [SCHEMA_VERSION]);
+    db.run('COMMIT');
+  } catch (err) {
+    db.run('ROLLBACK');
+    throw err;
+  }
+}

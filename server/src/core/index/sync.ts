@@ -1,0 +1,123 @@
+// Incremental sync of roots into the index (DESIGN.md §4): unchanged size + mtime → not re-hashed;
+// new/changed files → quick hash (+ full hashes from sidecars when present); vanished files lose their
+// location (model rows and sources stay). Only locations under the given roots are touched, so two
+// processes syncing different roots into one file do not undo each other.
+import { HashPool } from '../hash/pool';
+import { QUICK_HASH_ALGORITHM, type QuickHashResult } from '../hash/quickHash';
+import { nullLogger, type Logger } from '../log';
+import type { ModelRoot } from '../roots';
+import { scanRoots, type ScannedFile } from '../scan';
+import { readSidecarHashes } from '../sidecars';
+import type { IndexOp } from './ops';
+import type { IndexedLocation } from './snapshot';
+import type { IndexStore } from './store';
+
+export interface SyncOptions {
+  signal?: AbortSignal;
+  /** Called with files hashed so far and files to hash (done = 0 first, once the walk is over). */
+  onProgress?(done: number, total: number): void;
+  log?: Logger;
+  /** Hash with this pool (kept open); by default a pool is made for the sync and closed after. */
+  pool?: HashPool;
+}
+
+export interface SyncReport {
+  scanned: number;
+  hashed: number;
+  unchanged: number;
+  removed: number;
+  /** Distinct models with a live location after the sync. */
+  models: number;
+  seconds: number;
+  warnings: string[];
+  /** True when the index content changed. */
+  changed: boolean;
+}
+
+/** Files hashed per index update while a sync runs: keeps the in-memory index fresh without rebuilding it per file. */
+const BATCH = 256;
+
+export async function syncRoots(store: IndexStore, roots: readonly ModelRoot[], options: SyncOptions = {}): Promise<SyncReport> {
+  const started = performance.now();
+  const log = options.log ?? nullLogger;
+  const warnings: string[] = [];
+  const warn = (m: string) => {
+    warnings.push(m);
+    log.warn(m);
+  };
+
+  const scan = await scanRoots(roots, options.signal);
+  scan.warnings.forEach(warn);
+  const before = store.snapshot();
+  const rootKeys = new Set(roots.map((r) => `${r.path}\u0000${r.category ?? ''}`));
+  const seen = new Set<IndexedLocation>();
+  const toHash: ScannedFile[] = [];
+  for (const f of scan.files) {
+    const old = before.at(f.root.path, f.root.category, f.relativePath);
+    if (old) seen.add(old);
+    if (old && old.size === f.size && old.mtimeMs === f.mtimeMs) continue;
+    toHash.push(f);
+  }
+  const unchanged = scan.files.length - toHash.length;
+
+  const ops: IndexOp[] = [];
+  const flush = () => store.apply(ops.splice(0));
+  let removed = 0;
+  // Vanished files (and everything under a root that cannot be read any more) lose their location.
+  for (const loc of before.locations) {
+    if (seen.has(loc) || !rootKeys.has(`${loc.root}\u0000${loc.rootCategory ?? ''}`)) continue;
+    ops.push({ op: 'unlocate', root: loc.root, rootCategory: loc.rootCategory, relativePath: loc.relativePath });
+    removed++;
+  }
+  flush();
+
+  let hashed = 0;
+  let done = 0;
+  let changed = false;
+  options.onProgress?.(0, toHash.length);
+  const pool = options.pool ?? (toHash.length > 1 ? new HashPool() : new HashPool(0));
+  try {
+    // A few files in flight per thread: the pool stays busy and a cancellation stops the queue at once.
+    let next = 0;
+    const lanes = Math.max(2, pool.threads * 2);
+    const runLane = async () => {
+      while (next < toHash.length) {
+        options.signal?.throwIfAborted();
+        await hashOne(toHash[next++]);
+      }
+    };
+    const hashOne = async (f: ScannedFile) => {
+      let q: QuickHashResult;
+      try {
+        q = await pool.quick(f.absPath);
+      } catch (err) {
+        if (options.signal?.aborted) throw options.signal.reason;
+        warn(`skipped ${f.absPath}: ${err instanceof Error ? err.message : err}`);
+        if (before.at(f.root.path, f.root.category, f.relativePath)) {
+          ops.push({ op: 'unlocate', root: f.root.path, rootCategory: f.root.category, relativePath: f.relativePath });
+          removed++;
+        }
+        return;
+      } finally {
+        options.onProgress?.(++done, toHash.length);
+      }
+      const sidecar = await readSidecarHashes(f.absPath, warn);
+      const now = Date.now();
+      ops.push({ op: 'model', hash: q.quickHash, algorithm: QUICK_HASH_ALGORITHM, size: q.size, firstSeen: now, sha256: sidecar?.sha256, blake3: sidecar?.blake3, origin: sidecar?.origin });
+      ops.push({
+        op: 'locate',
+        lastSeen: now,
+        location: { hash: q.quickHash, root: f.root.path, rootCategory: f.root.category, relativePath: f.relativePath, name: f.name, filename: f.filename, category: f.category, size: q.size, mtimeMs: q.mtimeMs },
+      });
+      hashed++;
+      if (ops.length >= BATCH * 2) flush();
+    };
+    await Promise.all(Array.from({ length: lanes }, runLane));
+  } finally {
+    flush();
+    if (!options.pool) await pool.dispose();
+    changed = store.dirty;
+    await store.save(); // also after a cancellation: what was hashed is kept
+  }
+  return { scanned: scan.files.length, hashed, unchanged, removed, models: store.snapshot().modelCount, seconds: (performance.now() - started) / 1000, warnings, changed };
+}
