@@ -1,7 +1,7 @@
 // Reader for ComfyUI's extra_model_paths.yaml (reference/comfyui-formats.md §1.2, utils/extra_config.py):
 // sections of `category: path(s)`, optional base_path (~ and $VARS expanded, relative to the yaml's
 // folder) and is_default. Pure: text in, folder entries and error messages out; never throws.
-import { isAbsolute, join, normalize, resolve } from 'node:path';
+import { isAbsolute, join, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { canonicalCategory } from './categories';
 
@@ -60,8 +60,8 @@ export function parseExtraModelPaths(text: string, yamlPath: string, pathEnv: Pa
         continue;
       }
       for (const line of value.split('\n').map((l) => l.trim()).filter(Boolean)) {
-        const full = base ? join(base, line) : isAbsolute(line) ? line : join(yamlDir, line);
-        entries.push({ category: canonicalCategory(key), path: normalize(full).replace(/[\\/]+$/, '') || '/', isDefault: isDefault === true, origin });
+        // Python's os.path.join: an absolute line ignores the base.
+        entries.push({ category: canonicalCategory(key), path: resolve(base ?? yamlDir, line), isDefault: isDefault === true, origin });
       }
     }
   }

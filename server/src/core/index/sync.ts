@@ -75,7 +75,8 @@ export async function syncRoots(store: IndexStore, roots: readonly ModelRoot[], 
   let done = 0;
   let changed = false;
   options.onProgress?.(0, toHash.length);
-  const pool = options.pool ?? (toHash.length > 1 ? new HashPool() : new HashPool(0));
+  // Starting worker threads costs more than hashing a handful of files here.
+  const pool = options.pool ?? new HashPool(toHash.length >= 8 ? undefined : 0);
   try {
     // A few files in flight per thread: the pool stays busy and a cancellation stops the queue at once.
     let next = 0;
