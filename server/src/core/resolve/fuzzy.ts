@@ -1,8 +1,8 @@
 // Fuzzy candidates for a missing model, scored like ComfyDock (reference/comfygit.md §4.2):
 // max(ratio(name, file name), ratio(stem, file stem)) over lower-case text, +0.15 when the stem
 // appears in the file name, kept above 0.3; confidence high > 0.8, good > 0.6, else possible.
-// Bounded for 100,000 models: cheap upper bounds (length, then character multiset) skip every
-// file that cannot beat the current top `limit`, so the exact ratio runs on a handful.
+// Bounded for 100,000 models: a linear prefilter on the stems' character multisets keeps a short
+// list, and only that list gets the exact (quadratic) ratio.
 import { MODEL_EXTENSIONS, normalizeRelativePath } from '../categories';
 import type { ModelLocation } from '../types';
 import { sequenceRatio } from './sequenceMatcher';
@@ -65,28 +65,29 @@ function prepare(locations: readonly ModelLocation[]): Prepared[] {
   return list;
 }
 
-/** Upper bound of ratio(a, b) from the character multisets (difflib's quick_ratio). */
+/** Upper bound of ratio(term, other) from the character multisets (difflib's quick_ratio). */
 class QuickRatio {
-  private readonly counts = new Map<number, number>();
-  private readonly used = new Map<number, number>();
+  private readonly counts = new Int32Array(65536);
+  private readonly used = new Int32Array(65536);
+  private readonly stamp = new Int32Array(65536);
+  private generation = 0;
 
   constructor(private readonly term: string) {
-    for (let i = 0; i < term.length; i++) {
-      const c = term.charCodeAt(i);
-      this.counts.set(c, (this.counts.get(c) ?? 0) + 1);
-    }
+    for (let i = 0; i < term.length; i++) this.counts[term.charCodeAt(i)]++;
   }
 
   bound(other: string): number {
-    this.used.clear();
+    const gen = ++this.generation;
     let matches = 0;
     for (let i = 0; i < other.length; i++) {
       const c = other.charCodeAt(i);
-      const have = this.counts.get(c);
-      if (!have) continue;
-      const used = this.used.get(c) ?? 0;
-      if (used < have) {
-        this.used.set(c, used + 1);
+      if (this.counts[c] === 0) continue;
+      if (this.stamp[c] !== gen) {
+        this.stamp[c] = gen;
+        this.used[c] = 0;
+      }
+      if (this.used[c] < this.counts[c]) {
+        this.used[c]++;
         matches++;
       }
     }
@@ -95,29 +96,44 @@ class QuickRatio {
   }
 }
 
-const lengthBound = (a: number, b: number): number => (a + b === 0 ? 1 : (2 * Math.min(a, b)) / (a + b));
+/** How many files, ranked by the cheap bound, get the exact (quadratic) score. */
+const SHORTLIST = 64;
 
-/** The best `limit` candidates for `value` among `locations`, best first (ties: shorter path, then name). */
+interface Ranked {
+  index: number;
+  score: number;
+}
+
+/**
+ * The best `limit` candidates for `value` among `locations`, best first (ties: shorter path, then
+ * name). Prefilter: every file is ranked by the quick ratio of the stems (+ the substring bonus),
+ * which ignores the shared extension that makes every `.safetensors` look alike; only the best
+ * SHORTLIST get ComfyDock's exact score.
+ */
 export function fuzzyCandidates(value: string, locations: readonly ModelLocation[], limit = 5): Candidate[] {
   const term = searchTerm(value);
   const termStem = stem(term);
   if (term === '' || limit <= 0) return [];
   const prepared = prepare(locations);
-  const full = new QuickRatio(term);
-  const stemmed = new QuickRatio(termStem);
-  const top: { index: number; score: number }[] = [];
-  const floor = (): number => (top.length < limit ? KEEP_ABOVE : top[top.length - 1].score);
+  const quick = new QuickRatio(termStem);
+  let shortlist: Ranked[] = [];
+  let cut = 0;
   for (let i = 0; i < prepared.length; i++) {
     const p = prepared[i];
     const bonus = termStem !== '' && p.filename.includes(termStem) ? SUBSTRING_BONUS : 0;
-    const need = floor() - bonus;
-    if (Math.max(lengthBound(term.length, p.filename.length), lengthBound(termStem.length, p.stem.length)) <= need) continue;
-    if (Math.max(full.bound(p.filename), stemmed.bound(p.stem)) <= need) continue;
-    const score = Math.min(1, Math.max(sequenceRatio(term, p.filename), sequenceRatio(termStem, p.stem)) + bonus);
-    if (score <= floor()) continue;
-    top.push({ index: i, score });
-    top.sort((a, b) => b.score - a.score || locations[a.index].relativePath.length - locations[b.index].relativePath.length || locations[a.index].relativePath.localeCompare(locations[b.index].relativePath));
-    if (top.length > limit) top.pop();
+    const bound = quick.bound(p.stem) + bonus;
+    if (bound < cut) continue;
+    shortlist.push({ index: i, score: bound });
+    if (shortlist.length >= 4 * SHORTLIST) {
+      shortlist = shortlist.sort((a, b) => b.score - a.score).slice(0, SHORTLIST);
+      cut = shortlist[shortlist.length - 1].score;
+    }
   }
-  return top.map(({ index, score }) => ({ location: locations[index], relativePath: locations[index].relativePath, score, confidence: confidenceOf(score) }));
+  const pathOf = (r: Ranked) => locations[r.index].relativePath;
+  return shortlist
+    .map(({ index }) => ({ index, score: fuzzyScore(term, prepared[index].filename) }))
+    .filter((r) => r.score > KEEP_ABOVE)
+    .sort((a, b) => b.score - a.score || pathOf(a).length - pathOf(b).length || pathOf(a).localeCompare(pathOf(b)))
+    .slice(0, limit)
+    .map(({ index, score }) => ({ location: locations[index], relativePath: locations[index].relativePath, score, confidence: confidenceOf(score) }));
 }
