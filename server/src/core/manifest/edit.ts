@@ -4,13 +4,14 @@
 //
 // Tables are created when missing, after the last table that shares the longest `tool.comfydock…`
 // prefix with the new one (else at the end of the file), preceded by one blank line. Removing the last
-// entry of a table also removes its header only when the table holds nothing else (no comments, no
-// other lines, no comment on the header line) — i.e. when it looks exactly as we create it — together
+// entry of a table also removes its header only when the table holds nothing else (no comment on the
+// header line, no line between it and the entry, no comment line right below the entry) — i.e. when it
+// looks exactly as we create it — together
 // with the blank line before it; so an add followed by a remove gives back the original bytes.
 import { applySplices, type Span, type TextSplice } from '../text';
 import { parseToml, readManifest } from './read';
 import { SpliceComposer } from './splices';
-import { pathKey, scanToml, type TomlScan } from './tomlScan';
+import { pathKey, scanToml, type TomlHeader, type TomlScan } from './tomlScan';
 import {
   headerPath, lineBreakOf, mappingValueText, modelValueText, sourceText, tomlString, type ModelEntryInput,
 } from './tomlText';
@@ -71,11 +72,15 @@ function setPath(data: Table, path: Path, value: unknown): void {
   t[path[path.length - 1]] = value;
 }
 
-function deletePath(data: Table, path: Path, pruneIfEmpty?: Path): void {
+/** Delete `path`; then drop each table of `prune` (deepest first) while it is empty. */
+function deletePath(data: Table, path: Path, prune: readonly Path[] = []): void {
   const parent = getPath(data, path.slice(0, -1));
   if (isTable(parent)) delete parent[path[path.length - 1]];
-  const pruned = pruneIfEmpty && getPath(data, pruneIfEmpty);
-  if (pruneIfEmpty && isTable(pruned) && !Object.keys(pruned).length) deletePath(data, pruneIfEmpty);
+  for (const table of prune) {
+    const value = getPath(data, table);
+    if (!isTable(value) || Object.keys(value).length) return;
+    deletePath(data, table);
+  }
 }
 
 /** One operation against the current text: its splices, how it changes the data, and a follow-up. */
@@ -282,8 +287,7 @@ class Doc {
     const tablePath = path.slice(0, -1);
     const header = this.header(tablePath);
     if (header) {
-      const last = header.entries.at(-1);
-      const at = last?.lineSpan ? end(last.lineSpan) : end(header.lineSpan);
+      const at = this.contentEnd(header);
       const lead = at > 0 && this.text[at - 1] !== '\n' ? this.eol : '';
       return [{ offset: at, length: 0, text: lead + line + this.eol }];
     }
@@ -291,6 +295,21 @@ class Doc {
       throw new ManifestEditError(`[${tablePath.join('.')}] is written inline or with dotted keys; edit it by hand`);
     }
     return [this.createTables([{ path: tablePath, lines: [line] }], quoted)];
+  }
+
+  /**
+   * Where a table's content ends: after its last entry; for a table with no entries, after the comment
+   * lines that directly follow its header (they describe it), not after comments that lead to the next.
+   */
+  private contentEnd(header: TomlHeader): number {
+    const last = header.entries.at(-1);
+    if (last?.lineSpan) return end(last.lineSpan);
+    for (let at = end(header.lineSpan); ; ) {
+      const lf = this.text.indexOf('\n', at);
+      const lineEnd = lf < 0 ? this.text.length : lf + 1;
+      if (at >= header.end || !this.text.slice(at, lineEnd).trimStart().startsWith('#')) return at;
+      at = lineEnd;
+    }
   }
 
   /** New tables (in order), placed after the table sharing the longest tool.comfydock prefix. */
@@ -303,14 +322,28 @@ class Doc {
       while (common < h.path.length && common < target.length && h.path[common] === target[common]) common++;
       if (common >= ROOT.length && common >= best) {
         best = common;
-        const last = h.entries.at(-1);
-        at = last?.lineSpan ? end(last.lineSpan) : end(h.lineSpan);
+        at = this.contentEnd(h);
       }
     }
     const eol = this.eol;
     const lead = (at > 0 && this.text[at - 1] !== '\n' ? eol : '') + (at > 0 ? eol : '');
     const body = tables.map((t) => `[${headerPath(t.path, quoted)}]${eol}${t.lines.map((l) => l + eol).join('')}`).join(eol);
     return { offset: at, length: 0, text: lead + body };
+  }
+
+  /**
+   * The table and its ancestors that exist only because of it (no header or key of their own): they
+   * disappear from the data with its header when empty.
+   */
+  private implicitAncestors(path: Path): Path[] {
+    const out: Path[] = [path];
+    for (let n = path.length - 1; n > 0; n--) {
+      const ancestor = path.slice(0, n);
+      const key = pathKey(ancestor);
+      if (this.scan.nodes.has(key) || this.scan.headers.some((h) => pathKey(h.path) === key)) break;
+      out.push(ancestor);
+    }
+    return out;
   }
 
   /** Remove a table entry's line(s); and its table header when the table would be empty and plain. */
@@ -320,16 +353,19 @@ class Doc {
     const lineSpan = node.lineSpan;
     const header = this.scan.headers.find((h) => h.entries.includes(node));
     let splice: TextSplice = { ...lineSpan, text: '' };
-    let pruned: Path | undefined;
-    if (header && !header.array && header.entries.length === 1) {
+    let pruned: Path[] = [];
+    if (header && !header.array && header.entries.length === 1 && node.path.length === header.path.length + 1) {
+      // Plain means: no comment on the header line, nothing between it and the entry, and no comment
+      // line right below the entry (comments after a blank line lead to the next table and stay).
       const afterKey = this.text.slice(end(header.keySpan), end(header.lineSpan)).trim();
-      const rest = this.text.slice(end(header.lineSpan), lineSpan.offset) + this.text.slice(end(lineSpan), header.end);
-      if (afterKey === ']' && !rest.trim()) {
+      const before = this.text.slice(end(header.lineSpan), lineSpan.offset);
+      const after = this.text.slice(end(lineSpan), header.end);
+      if (afterKey === ']' && !before.trim() && /^[ \t]*(\r?\n|$)/.test(after)) {
         let start = header.lineSpan.offset;
         const previousLine = this.text.lastIndexOf('\n', start - 2) + 1;
         if (start > 0 && !this.text.slice(previousLine, start).trim()) start = previousLine;
         splice = { offset: start, length: end(lineSpan) - start, text: '' };
-        pruned = header.path;
+        pruned = this.implicitAncestors(header.path);
       }
     }
     return { splices: [splice], expect: (data) => deletePath(data, path, pruned) };
