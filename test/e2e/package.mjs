@@ -25,7 +25,8 @@ const FORBIDDEN = [
 const vsce = (args) => ['vsce', ...args, '--no-dependencies'];
 
 export function buildVsix() {
-  sh('npx', vsce(['package', '--out', vsixPath]), { cwd: repoRoot });
+  // Relative README links stay relative: VS Code shows them from the installed extension folder.
+  sh('npx', vsce(['package', '--no-rewrite-relative-links', '--out', vsixPath]), { cwd: repoRoot });
   return vsixPath;
 }
 

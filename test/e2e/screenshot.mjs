@@ -1,0 +1,47 @@
+// Takes the README screenshot (media/screenshot.png) from the real VS Code: the packaged extension
+// installed into code-server, the demo workspace open, a workflow with a missing model in the editor.
+// Re-run it whenever the UI changes:  node test/e2e/screenshot.mjs
+import { rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { launchBrowser, workbenchUrl } from './browser.mjs';
+import { codeServerDirs, installExtension, startCodeServer } from './codeServer.mjs';
+import { writeDemoWorkspace } from './demo.mjs';
+import { ensureCodeServer } from './installCodeServer.mjs';
+import { packageAndCheck } from './package.mjs';
+import { repoRoot } from './paths.mjs';
+
+const output = join(repoRoot, 'media', 'screenshot.png');
+const WORKFLOW = 'dreamshaper-missing.json';
+const VISIBLE = { state: 'visible', timeout: 60_000 };
+
+ensureCodeServer();
+const { vsixPath } = packageAndCheck();
+const fixture = await writeDemoWorkspace(join(tmpdir(), `comfy-screenshot-${process.pid}`, 'comfy-project'));
+const dirs = codeServerDirs();
+installExtension(dirs, vsixPath);
+const server = await startCodeServer({ folder: fixture.folder, dirs });
+const browser = await launchBrowser({ viewport: { width: 1280, height: 760 } });
+try {
+  const { page } = browser;
+  await page.goto(workbenchUrl(server, fixture.folder));
+  const status = page.locator('.statusbar-item').filter({ hasText: /Comfy Models: [\d,]+ models?/ }).first();
+  await status.waitFor(VISIBLE);
+  // Open the workflow with Quick Open, as a user would.
+  await page.locator('.monaco-workbench').click({ position: { x: 700, y: 400 } });
+  await page.keyboard.press('Control+P');
+  await page.locator('.quick-input-widget input').waitFor(VISIBLE);
+  await page.keyboard.type(WORKFLOW);
+  await page.locator('.quick-input-widget .monaco-list-row', { hasText: WORKFLOW }).first().waitFor(VISIBLE);
+  await page.keyboard.press('Enter');
+  await page.locator('.monaco-editor .view-lines', { hasText: 'dreamshaper_8_pruned' }).waitFor(VISIBLE);
+  // Reveal the workflow in the Explorer tree so the project layout shows too.
+  await page.locator('.explorer-folders-view .monaco-list-row', { hasText: WORKFLOW }).waitFor(VISIBLE);
+  await page.screenshot({ path: output });
+  console.log(`Saved ${output} (${Math.round(statSync(output).size / 1024)} KB)`);
+} finally {
+  await browser.context.close();
+  rmSync(browser.userDataDir, { recursive: true, force: true });
+  await server.cleanup();
+  rmSync(join(fixture.folder, '..'), { recursive: true, force: true });
+}
