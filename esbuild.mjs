@@ -19,6 +19,8 @@ await Promise.all([
   esbuild.build({ ...common, entryPoints: ['client/src/extension.ts'], outfile: 'client/dist/extension.js', external: ['vscode'] }),
   esbuild.build({ ...common, entryPoints: ['server/src/main.ts'], outfile: 'server/dist/server.js' }),
   esbuild.build({ ...common, entryPoints: ['server/src/cli.ts'], outfile: 'server/dist/cli.js', banner: { js: '#!/usr/bin/env node' } }),
+  // Hash worker thread, loaded by the server and the CLI from beside their bundle (core/hash/pool.ts).
+  esbuild.build({ ...common, entryPoints: ['server/src/core/hash/worker.ts'], outfile: 'server/dist/hashWorker.js' }),
 ]);
 mkdirSync('server/dist', { recursive: true });
 copyFileSync('node_modules/sql.js/dist/sql-wasm.wasm', 'server/dist/sql-wasm.wasm');

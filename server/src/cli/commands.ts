@@ -1,5 +1,10 @@
 // The CLI's command table: one entry per top-level command, each in its own module.
 import type { CliContext } from './context';
+import { dirCommand } from './commands/dir';
+import { hashCommand } from './commands/hash';
+import { indexCommand } from './commands/index';
+import { refsCommand } from './commands/refs';
+import { checkCommand } from './commands/check';
 
 export interface CliCommand {
   /** One line for `--help`. */
@@ -7,4 +12,10 @@ export interface CliCommand {
   run(ctx: CliContext): Promise<number>;
 }
 
-export const COMMANDS: Record<string, CliCommand> = {};
+export const COMMANDS: Record<string, CliCommand> = {
+  dir: dirCommand,
+  hash: hashCommand,
+  index: indexCommand,
+  refs: refsCommand,
+  check: checkCommand,
+};

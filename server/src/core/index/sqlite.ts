@@ -8,7 +8,9 @@ let engine: Promise<SqlJsStatic> | undefined;
 
 function wasmPath(): string {
   const beside = join(__dirname, 'sql-wasm.wasm');
-  return existsSync(beside) ? beside : require.resolve('sql.js/dist/sql-wasm.wasm');
+  // Not a literal, so esbuild leaves it alone: in a bundle the wasm is always beside it.
+  const fromPackage = 'sql.js/dist/sql-wasm.wasm';
+  return existsSync(beside) ? beside : require.resolve(fromPackage);
 }
 
 export function sqlite(): Promise<SqlJsStatic> {

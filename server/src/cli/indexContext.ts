@@ -1,0 +1,40 @@
+// How CLI commands reach the index: open it at the resolved path, and the roots to work on
+// (roots remembered with `dir add`, plus --models-dir). Shared by index, dir, check, …
+import { IndexStore } from '../core/index/store';
+import { syncRoots, type SyncReport } from '../core/index/sync';
+import type { IndexedLocation, IndexSnapshot } from '../core/index/snapshot';
+import type { Logger } from '../core/log';
+import { rootKey, type ModelRoot } from '../core/roots';
+import type { CliContext } from './context';
+
+export function cliLogger(ctx: CliContext): Logger {
+  return { info: () => {}, warn: (m) => ctx.io.stderr(`warning: ${m}\n`), error: (m) => ctx.io.stderr(`error: ${m}\n`) };
+}
+
+export async function openIndex(ctx: CliContext): Promise<IndexStore> {
+  const store = await IndexStore.open(ctx.indexPath, cliLogger(ctx));
+  if (store.message) ctx.io.stderr(`${store.message}\n`);
+  return store;
+}
+
+/** Remembered roots, then --models-dir (ComfyUI-style), without repeats. */
+export function cliRoots(ctx: CliContext, store: IndexStore): ModelRoot[] {
+  const roots: ModelRoot[] = [
+    ...store.rememberedRoots().map((r) => ({ ...r, origin: 'dir add' })),
+    ...ctx.modelsDirs.map((path) => ({ path, category: null, origin: '--models-dir' })),
+  ];
+  const seen = new Set<string>();
+  return roots.filter((r) => !seen.has(rootKey(r)) && !!seen.add(rootKey(r)));
+}
+
+/** Locations under the given roots (every location when no root is configured). */
+export function scopedLocations(snapshot: IndexSnapshot, roots: readonly ModelRoot[]): IndexedLocation[] {
+  if (!roots.length) return [...snapshot.locations];
+  const keys = new Set(roots.map(rootKey));
+  return snapshot.locations.filter((l) => keys.has(rootKey({ path: l.root, category: l.rootCategory })));
+}
+
+/** Incremental sync of the CLI's roots; warnings go to stderr. */
+export function syncCli(ctx: CliContext, store: IndexStore, roots: readonly ModelRoot[]): Promise<SyncReport> {
+  return syncRoots(store, roots, { log: cliLogger(ctx) });
+}
