@@ -124,8 +124,9 @@ test('missing: fuzzy candidates of the same category, best first, with confidenc
     ['loras/zzz.safetensors', 'good'],
   ]);
   assert.ok(res.candidates.every((c, i, all) => c.score > 0.3 && (i === 0 || all[i - 1].score >= c.score)));
-  const possible = fuzzyCandidates('xl_base.safetensors', libraryIndex(['checkpoints/sd_xl_base_1.0_0.9vae_fp16.safetensors']).byCategory('checkpoints'));
-  assert.deepEqual(possible.map((c) => c.confidence), ['possible']);
+  const lib2 = libraryIndex(['checkpoints/realistic_vision_v51.safetensors', 'checkpoints/juggernaut_reborn.ckpt', 'checkpoints/deliberate_v2.safetensors']);
+  assert.deepEqual(fuzzyCandidates('realvis.ckpt', lib2.byCategory('checkpoints')).map((c) => [c.location.filename, c.confidence]), [['realistic_vision_v51.safetensors', 'possible']]);
+  assert.deepEqual(fuzzyCandidates('juggernaut_xl.safetensors', lib2.byCategory('checkpoints')).map((c) => c.confidence)[0], 'good');
 });
 
 test('sequenceRatio equals Python difflib ratios; fuzzyScore adds 0.15 for a substring', () => {

@@ -1,0 +1,61 @@
+// Reading workflow files for `refs` and `check`: one parse, the JSON shape of a reference
+// (DESIGN.md §12 `refs`), and a one-line human rendering of where a reference sits.
+import { readFileSync } from 'node:fs';
+import type { ModelReference } from '../../core/types';
+import { parseWorkflow, type ParsedWorkflow } from '../../core/workflow';
+
+export interface WorkflowFile {
+  path: string;
+  text: string;
+  parsed: ParsedWorkflow;
+}
+
+/** Read and parse; throws only when the file cannot be read (message names the file). */
+export function readWorkflowFile(path: string): WorkflowFile {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new Error(`cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? (err instanceof Error ? err.message : err)}`);
+  }
+  return { path, text, parsed: parseWorkflow(text) };
+}
+
+/** 1-based line:column of an offset, for messages. */
+export function lineColumn(text: string, offset: number): string {
+  const before = text.slice(0, offset);
+  const line = before.split('\n').length;
+  return `${line}:${offset - before.lastIndexOf('\n')}`;
+}
+
+export interface RefJson {
+  nodeId: string;
+  nodeType: string;
+  widgetIndex?: number;
+  inputName?: string;
+  value: string;
+  category: string | null;
+  active: boolean;
+  offset: number;
+  length: number;
+}
+
+export function refJson(r: ModelReference): RefJson {
+  return {
+    nodeId: r.nodeId,
+    nodeType: r.nodeType,
+    ...(r.widgetIndex !== undefined ? { widgetIndex: r.widgetIndex } : {}),
+    ...(r.inputName !== undefined ? { inputName: r.inputName } : {}),
+    value: r.value,
+    category: r.category,
+    active: r.active,
+    offset: r.offset,
+    length: r.length,
+  };
+}
+
+/** `#4 CheckpointLoaderSimple[0]` / `#4 CheckpointLoaderSimple.ckpt_name` */
+export function whereText(r: ModelReference): string {
+  const slot = r.widgetIndex !== undefined ? `[${r.widgetIndex}]` : r.inputName !== undefined ? `.${r.inputName}` : '';
+  return `#${r.nodeId} ${r.nodeType}${slot}`;
+}
