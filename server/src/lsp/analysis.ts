@@ -1,0 +1,80 @@
+// One workflow document, analysed: its references, the manifest that belongs to it, the saved
+// mappings, and every reference resolved against the index. Cached per document version, index
+// generation and manifest text, so diagnostics, lenses, hovers and completion share one computation.
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import type { IndexSnapshot } from '../core/index/snapshot';
+import { findManifest, workflowKey, workflowRelativePath } from '../core/manifest/discover';
+import { findWorkflow, workflowMappings } from '../core/manifest/query';
+import { readManifest } from '../core/manifest/read';
+import type { Manifest } from '../core/manifest/types';
+import { resolveReferences, type ResolvedReference } from '../core/resolve';
+import { buildLoaderTable, looksLikeWorkflow, parseWorkflow, type ParsedWorkflow } from '../core/workflow';
+import type { Settings } from '../settings';
+import { uriToPath, type WorkspaceFiles } from './workspaceFiles';
+
+export interface ManifestContext {
+  /** Absolute path of the manifest that belongs to the workflow (it may not exist yet). */
+  path: string;
+  exists: boolean;
+  text: string;
+  manifest: Manifest;
+  /** Key of this workflow in the manifest (existing entry, else the key a first mapping would use). */
+  workflowKey: string;
+  /** The workflow's path relative to the manifest folder. */
+  workflowPath: string;
+}
+
+export interface WorkflowAnalysis {
+  uri: string;
+  parsed: ParsedWorkflow;
+  /** True when the text is meant to be a workflow (also when it is broken). */
+  isWorkflow: boolean;
+  manifest: ManifestContext;
+  resolved: ResolvedReference[];
+}
+
+export class WorkflowAnalyzer {
+  private readonly cache = new Map<string, { key: string; analysis: WorkflowAnalysis }>();
+
+  constructor(private readonly files: WorkspaceFiles) {}
+
+  analyze(doc: TextDocument, index: IndexSnapshot, settings: Settings): WorkflowAnalysis {
+    const workflowFile = uriToPath(doc.uri);
+    const manifest = this.manifestFor(workflowFile);
+    const key = `${doc.version}\u0000${index.generation}\u0000${manifest.path}\u0000${manifest.text}\u0000${JSON.stringify(settings.loaders)}`;
+    const hit = this.cache.get(doc.uri);
+    if (hit && hit.key === key) return hit.analysis;
+
+    const text = doc.getText();
+    const parsed = parseWorkflow(text, { loaders: buildLoaderTable(settings.loaders) });
+    const isWorkflow = parsed.format !== null || (parsed.errors.length > 0 && looksLikeWorkflow(text));
+    const mappings = workflowMappings(manifest.manifest, manifest.workflowKey);
+    const resolved = parsed.format ? resolveReferences(parsed.references, { index, mappings }) : [];
+    const analysis: WorkflowAnalysis = { uri: doc.uri, parsed, isWorkflow, manifest, resolved };
+    this.cache.set(doc.uri, { key, analysis });
+    return analysis;
+  }
+
+  forget(uri: string): void {
+    this.cache.delete(uri);
+  }
+
+  /** The manifest that belongs to a workflow file, read as the user sees it. */
+  manifestFor(workflowFile: string): ManifestContext {
+    const location = findManifest(workflowFile, this.files.folderOf(workflowFile));
+    const text = this.files.read(location.path) ?? '';
+    const exists = location.exists || this.files.openDocument(location.path) !== undefined;
+    const manifest = readManifest(text);
+    const workflowPath = workflowRelativePath(location.path, workflowFile);
+    const recorded = findWorkflow(manifest, workflowPath);
+    const others = [...manifest.workflows.values()].map((w) => w.path ?? w.key);
+    return {
+      path: location.path,
+      exists,
+      text,
+      manifest,
+      workflowKey: recorded?.key ?? workflowKey(workflowPath, others),
+      workflowPath,
+    };
+  }
+}

@@ -1,0 +1,133 @@
+// Quick fixes for the diagnostics of diagnostics.ts (DESIGN.md §8). Each action carries its edit, so
+// applying it needs no round trip; "Search model index…" is a client command (a QuickPick).
+import { CodeAction, CodeActionKind, Command, type Diagnostic } from 'vscode-languageserver';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import type { IndexSnapshot } from '../core/index/snapshot';
+import type { Logger } from '../core/log';
+import type { Manifest } from '../core/manifest/types';
+import type { Candidate, ResolvedReference } from '../core/resolve';
+import type { ModelInfo, ModelLocation } from '../core/types';
+import type { ReferenceTarget } from '../protocol';
+import type { ManifestContext, WorkflowAnalysis } from './analysis';
+import { SOURCE, type DiagnosticData } from './diagnostics';
+import { manifestRelativePath } from './format';
+import { addModelEdit, manifestWorkspaceEdit, mapEdits, replaceEdit } from './fixes';
+import type { WorkspaceFiles } from './workspaceFiles';
+
+export interface FixContext {
+  index: IndexSnapshot;
+  model(hash: string): ModelInfo | undefined;
+  files: WorkspaceFiles;
+  log: Logger;
+}
+
+const MAX_CANDIDATE_FIXES = 3;
+
+export function referenceTarget(uri: string, r: ResolvedReference): ReferenceTarget {
+  const { nodeId, widgetIndex, inputName, value, category, offset, length } = r.reference;
+  return { uri, nodeId, widgetIndex, inputName, value, category, offset, length };
+}
+
+export function mapAction(ctx: FixContext, manifest: ManifestContext, r: ResolvedReference, location: ModelLocation, diagnostic?: Diagnostic): CodeAction | undefined {
+  const model = ctx.model(location.hash);
+  if (!model) return undefined;
+  const edit = manifestWorkspaceEdit(manifest, mapEdits(manifest, r.reference, model, location), ctx.files, ctx.log);
+  if (!edit) return undefined;
+  const action = CodeAction.create(`Map to indexed model '${manifestRelativePath(location)}'`, edit, CodeActionKind.QuickFix);
+  if (diagnostic) action.diagnostics = [diagnostic];
+  return action;
+}
+
+function replaceAction(doc: TextDocument, r: ResolvedReference, name: string, diagnostic: Diagnostic): CodeAction {
+  const action = CodeAction.create(`Replace with '${name}'`, replaceEdit(doc, r.reference, name), CodeActionKind.QuickFix);
+  action.diagnostics = [diagnostic];
+  return action;
+}
+
+function searchAction(doc: TextDocument, r: ResolvedReference, diagnostic: Diagnostic): CodeAction {
+  const action = CodeAction.create('Search model index…', Command.create('Search model index…', 'comfyModels.searchIndex', referenceTarget(doc.uri, r)), CodeActionKind.QuickFix);
+  action.diagnostics = [diagnostic];
+  return action;
+}
+
+function candidatesOf(r: ResolvedReference): Candidate[] {
+  const res = r.resolution;
+  return res.status === 'missing' || res.status === 'ambiguous' ? res.candidates.slice(0, MAX_CANDIDATE_FIXES) : [];
+}
+
+export function workflowCodeActions(ctx: FixContext, doc: TextDocument, analysis: WorkflowAnalysis, diagnostics: readonly Diagnostic[]): CodeAction[] {
+  const actions: CodeAction[] = [];
+  for (const diagnostic of diagnostics) {
+    const data = diagnostic.data as DiagnosticData | undefined;
+    if (diagnostic.source !== SOURCE || data?.kind !== 'reference') continue;
+    const r = analysis.resolved.find((x) => x.reference.offset === data.offset);
+    if (!r) continue;
+    const res = r.resolution;
+    switch (diagnostic.code) {
+      case 'missing-model':
+      case 'mapped-model-gone':
+      case 'ambiguous-model': {
+        const candidates = candidatesOf(r);
+        const preferOne = candidates.length === 1 && candidates[0].confidence === 'high';
+        for (const c of candidates) {
+          const map = mapAction(ctx, analysis.manifest, r, c.location, diagnostic);
+          if (map) {
+            map.isPreferred = preferOne || (diagnostic.code !== 'ambiguous-model' && c === candidates[0] && c.confidence === 'high' && candidates[1]?.confidence !== 'high');
+            actions.push(map);
+          }
+        }
+        for (const c of candidates) actions.push(replaceAction(doc, r, c.location.name, diagnostic));
+        actions.push(searchAction(doc, r, diagnostic));
+        break;
+      }
+      case 'wrong-folder':
+        if (res.status === 'resolved') {
+          const replace = replaceAction(doc, r, res.location.name, diagnostic);
+          replace.isPreferred = true;
+          actions.push(replace);
+          const map = mapAction(ctx, analysis.manifest, r, res.location, diagnostic);
+          if (map) actions.push(map);
+        }
+        actions.push(searchAction(doc, r, diagnostic));
+        break;
+      case 'category-mismatch':
+        actions.push(searchAction(doc, r, diagnostic));
+        break;
+      case 'mapped-path-differs':
+        if (res.status === 'resolved') actions.push(replaceAction(doc, r, res.location.name, diagnostic));
+        break;
+    }
+  }
+  return actions;
+}
+
+/** Fixes in pyproject.toml that need no download: list a mapped model that is indexed, or drop the mapping. */
+export function manifestCodeActions(ctx: FixContext, manifestCtx: ManifestContext, manifest: Manifest, diagnostics: readonly Diagnostic[]): CodeAction[] {
+  const actions: CodeAction[] = [];
+  for (const diagnostic of diagnostics) {
+    const data = diagnostic.data as DiagnosticData | undefined;
+    if (diagnostic.source !== SOURCE || diagnostic.code !== 'manifest-unknown-hash' || data?.kind !== 'manifest-hash') continue;
+    const location = ctx.index.byHash(data.hash)[0];
+    const model = location && ctx.model(data.hash);
+    if (location && model) {
+      const edit = manifestWorkspaceEdit(manifestCtx, [addModelEdit(model, location, null)], ctx.files, ctx.log);
+      if (edit) {
+        const add = CodeAction.create(`Add '${manifestRelativePath(location)}' to the required models`, edit, CodeActionKind.QuickFix);
+        add.diagnostics = [diagnostic];
+        add.isPreferred = true;
+        actions.push(add);
+      }
+    }
+    for (const workflow of manifest.workflows.values()) {
+      for (const mapping of workflow.mappings.values()) {
+        if (mapping.hash !== data.hash) continue;
+        const edit = manifestWorkspaceEdit(manifestCtx, [{ kind: 'remove-mapping', workflow: workflow.key, reference: mapping.reference }], ctx.files, ctx.log);
+        if (!edit) continue;
+        const remove = CodeAction.create(`Remove the mapping of '${mapping.reference}' (${workflow.key})`, edit, CodeActionKind.QuickFix);
+        remove.diagnostics = [diagnostic];
+        actions.push(remove);
+      }
+    }
+  }
+  return actions;
+}

@@ -1,0 +1,25 @@
+// One code lens at the top of a workflow: how many models it needs, how many are missing, and a
+// "Resolve…" action for the first missing one.
+import { CodeLens, Command, Range } from 'vscode-languageserver';
+import type { WorkflowAnalysis } from './analysis';
+import { referenceTarget } from './codeActions';
+
+export function workflowLenses(analysis: WorkflowAnalysis): CodeLens[] {
+  if (!analysis.parsed.format) return [];
+  const active = analysis.resolved.filter((r) => r.resolution.status !== 'inactive');
+  const models = new Set(active.map((r) => `${r.reference.category ?? ''}\u0000${r.reference.value}`)).size;
+  const missing = active.filter((r) => r.resolution.status === 'missing');
+  const attention = active.filter((r) => r.resolution.status === 'ambiguous' || (r.resolution.status === 'resolved' && r.resolution.flags.length > 0));
+  const parts = [`${models} model${models === 1 ? '' : 's'}`, `${missing.length} missing`];
+  if (attention.length) parts.push(`${attention.length} to check`);
+  const top = Range.create(0, 0, 0, 0);
+  const lenses = [CodeLens.create(top)];
+  lenses[0].command = Command.create(parts.join(' · '), 'workbench.actions.view.problems');
+  const first = missing[0] ?? attention[0];
+  if (first) {
+    const resolve = CodeLens.create(top);
+    resolve.command = Command.create('Resolve…', 'comfyModels.searchIndex', referenceTarget(analysis.uri, first));
+    lenses.push(resolve);
+  }
+  return lenses;
+}

@@ -1,0 +1,131 @@
+// Turning resolutions and manifest checks into LSP diagnostics (DESIGN.md §8): stable codes, the
+// severities of the table, messages that name the category, the best candidate and a download
+// source, and ranges that cover the value inside its quotes.
+import { Diagnostic, DiagnosticSeverity, DiagnosticTag, Range } from 'vscode-languageserver';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import type { IndexSnapshot } from '../core/index/snapshot';
+import { manifestModelStatus } from '../core/manifest/query';
+import type { Manifest } from '../core/manifest/types';
+import { normalizeRelativePath } from '../core/categories';
+import type { Span } from '../core/text';
+import type { ResolvedReference } from '../core/resolve';
+import type { WorkflowAnalysis } from './analysis';
+import { hostOf } from './format';
+
+export const SOURCE = 'comfy-models';
+
+export type DiagnosticCode =
+  | 'missing-model'
+  | 'mapped-model-gone'
+  | 'ambiguous-model'
+  | 'wrong-folder'
+  | 'category-mismatch'
+  | 'missing-embedding'
+  | 'invalid-workflow'
+  | 'mapped-path-differs'
+  | 'manifest-model-not-local'
+  | 'manifest-invalid'
+  | 'manifest-unknown-hash';
+
+/** What code actions need to find the diagnostic's subject again. */
+export type DiagnosticData = { kind: 'reference'; offset: number } | { kind: 'manifest-hash'; hash: string };
+
+export function rangeOf(doc: TextDocument, span: Span): Range {
+  return Range.create(doc.positionAt(span.offset), doc.positionAt(span.offset + Math.max(span.length, 0)));
+}
+
+/** A span without the quotes around it, when it is a quoted string or key. */
+export function unquoted(text: string, span: Span): Span {
+  const first = text[span.offset];
+  const last = text[span.offset + span.length - 1];
+  if (span.length >= 2 && (first === '"' || first === "'") && last === first) return { offset: span.offset + 1, length: span.length - 2 };
+  return span;
+}
+
+function make(doc: TextDocument, span: Span, severity: DiagnosticSeverity, code: DiagnosticCode, message: string, data?: DiagnosticData): Diagnostic {
+  const d = Diagnostic.create(rangeOf(doc, span), message, severity, code, SOURCE);
+  if (data) d.data = data;
+  return d;
+}
+
+const where = (category: string | null) => (category ? `${category}/` : 'any model folder');
+
+function missingMessage(r: ResolvedReference & { resolution: { status: 'missing' } }): string {
+  const { reference: ref, resolution } = r;
+  const parts = [`Model '${ref.value}' was not found in ${where(ref.category)}.`];
+  const best = resolution.candidates[0];
+  if (best) parts.push(`Closest indexed model: '${best.location.name}' (${Math.round(best.score * 100)}%, ${best.confidence}).`);
+  if (resolution.downloadUrls[0]) parts.push(`Download source: ${hostOf(resolution.downloadUrls[0])}.`);
+  return parts.join(' ');
+}
+
+export function workflowDiagnostics(doc: TextDocument, analysis: WorkflowAnalysis): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  if (!analysis.isWorkflow) return out;
+  for (const e of analysis.parsed.errors) {
+    out.push(make(doc, { offset: e.offset, length: Math.max(e.length, 1) }, DiagnosticSeverity.Error, 'invalid-workflow', `This workflow cannot be read: ${e.message}.`));
+  }
+  for (const r of analysis.resolved) {
+    const { reference: ref, resolution } = r;
+    const data: DiagnosticData = { kind: 'reference', offset: ref.offset };
+    switch (resolution.status) {
+      case 'missing': {
+        if (resolution.reason === 'mapped-model-gone') {
+          const entry = analysis.manifest.manifest.models.find((m) => m.hash === resolution.hash);
+          const source = entry?.sources[0];
+          const msg = `'${ref.value}' is mapped in pyproject.toml to model ${resolution.hash}${entry?.filename ? ` (${entry.filename})` : ''}, which has no file any more.${source ? ` Download source: ${hostOf(source.url)}.` : ''}`;
+          out.push(make(doc, ref, DiagnosticSeverity.Error, 'mapped-model-gone', msg, data));
+        } else if (ref.kind === 'embedding') {
+          out.push(make(doc, ref, DiagnosticSeverity.Warning, 'missing-embedding', `Embedding '${ref.value}' was not found in embeddings/ (ComfyUI will ignore it).`, data));
+        } else {
+          out.push(make(doc, ref, DiagnosticSeverity.Error, 'missing-model', missingMessage(r as ResolvedReference & { resolution: { status: 'missing' } }), data));
+        }
+        break;
+      }
+      case 'ambiguous': {
+        const names = resolution.candidates.slice(0, 4).map((c) => `'${c.location.name}'`).join(', ');
+        out.push(make(doc, ref, DiagnosticSeverity.Warning, 'ambiguous-model', `Several files match '${ref.value}' in other folders: ${names}. ComfyUI will not load it as written.`, data));
+        break;
+      }
+      case 'resolved': {
+        const { location, flags, via } = resolution;
+        if (flags.includes('category-mismatch')) {
+          out.push(make(doc, ref, DiagnosticSeverity.Warning, 'category-mismatch', `'${ref.value}' is only in ${location.category ?? 'a model root'}/ ('${location.name}'), not in ${where(ref.category)}: this loader will not find it.`, data));
+        } else if (flags.includes('wrong-folder')) {
+          out.push(make(doc, ref, DiagnosticSeverity.Warning, 'wrong-folder', `'${ref.value}' is not at this path in ${where(ref.category)}; it was found as '${location.name}'. ComfyUI will not load it as written.`, data));
+        } else if (via === 'mapping' && location.name !== normalizeRelativePath(ref.value)) {
+          const d = make(doc, ref, DiagnosticSeverity.Hint, 'mapped-path-differs', `Mapped in pyproject.toml to '${location.name}'; ComfyUI itself will look for '${ref.value}'.`, data);
+          d.tags = [DiagnosticTag.Unnecessary];
+          out.push(d);
+        }
+        break;
+      }
+      case 'inactive':
+        break;
+    }
+  }
+  return out;
+}
+
+export function manifestDiagnostics(doc: TextDocument, manifest: Manifest, index: IndexSnapshot): Diagnostic[] {
+  const text = doc.getText();
+  const out = manifest.problems.map((p) => make(doc, { offset: p.offset, length: Math.max(p.length, 1) }, DiagnosticSeverity.Error, 'manifest-invalid', p.message));
+  if (manifest.malformed) return out;
+  const status = manifestModelStatus(manifest, index);
+  for (const m of status.models) {
+    if (m.local) continue;
+    const name = m.model.filename ?? m.model.hash;
+    const source = m.model.sources[0];
+    const msg = `'${name}' (${m.model.hash}) has no local file in any model folder.${source ? ` Download source: ${hostOf(source.url)}.` : ' No download source is recorded.'}`;
+    out.push(make(doc, unquoted(text, m.model.keySpan), DiagnosticSeverity.Warning, 'manifest-model-not-local', msg, { kind: 'manifest-hash', hash: m.model.hash }));
+  }
+  for (const u of status.unknownMappedHashes) {
+    out.push(
+      make(doc, unquoted(text, u.span), DiagnosticSeverity.Warning, 'manifest-unknown-hash', `Workflow '${u.workflow}' maps '${u.reference}' to ${u.hash}, which is not in [tool.comfydock.models.*].`, {
+        kind: 'manifest-hash',
+        hash: u.hash,
+      }),
+    );
+  }
+  return out;
+}
