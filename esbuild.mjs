@@ -13,6 +13,8 @@ const common = {
   minify: production,
   logLevel: 'warning',
   legalComments: 'none',
+  // jsonc-parser's UMD build requires its modules dynamically, which a bundle cannot follow: take its ESM build.
+  mainFields: ['module', 'main'],
 };
 
 await Promise.all([
