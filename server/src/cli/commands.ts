@@ -5,6 +5,7 @@ import { hashCommand } from './commands/hash';
 import { indexCommand } from './commands/index';
 import { refsCommand } from './commands/refs';
 import { checkCommand } from './commands/check';
+import { modelCommand } from './commands/model';
 
 export interface CliCommand {
   /** One line for `--help`. */
@@ -18,4 +19,5 @@ export const COMMANDS: Record<string, CliCommand> = {
   index: indexCommand,
   refs: refsCommand,
   check: checkCommand,
+  model: modelCommand,
 };
