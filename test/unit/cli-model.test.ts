@@ -3,6 +3,7 @@ import { readFileSync, writeFileSync, existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { runCli } from '../../server/src/cli';
+import { IndexStore } from '../../server/src/core/index/store';
 import { readManifest } from '../../server/src/core/manifest/read';
 import { tempDir, writeFile } from '../helpers/files';
 import { fixture } from './manifestFixtures';
@@ -32,7 +33,7 @@ function setup() {
     version: 0.4,
   }));
   const run = (...argv: string[]) => cli(project, '--index', join(dir, 'index.sqlite'), '--models-dir', models, '--project', project, ...argv);
-  return { dir, models, project, manifest: join(project, 'pyproject.toml'), run };
+  return { dir, models, project, index: join(dir, 'index.sqlite'), manifest: join(project, 'pyproject.toml'), run };
 }
 
 test('model add by file name creates pyproject.toml; list shows it local; remove takes it out', async () => {
@@ -132,4 +133,19 @@ test('model list marks hostile entries unsafe and shows download sources of miss
   assert.match(r.stderr, /etc\/passwd|'\.\.'/);
   const text = await run('model', 'list');
   assert.match(text.stdout, /download: https:\/\/example\.com\/good\.safetensors/);
+});
+
+test('model add <url> finds the indexed model with that source and records its sources', async () => {
+  const { run, manifest, index } = setup();
+  assert.equal((await run('index', 'sync')).code, 0);
+  const url = 'https://civitai.com/api/download/models/155933';
+  const store = await IndexStore.open(index);
+  const hash = store.snapshot().locations.find((l) => l.filename === 'other.safetensors')!.hash;
+  store.apply([{ op: 'source', hash, source: { type: 'civitai', url }, addedAt: Date.now() }]);
+  await store.save();
+  store.close();
+  const r = await run('model', 'add', url);
+  assert.equal(r.code, 0, r.stderr);
+  const m = readManifest(readFileSync(manifest, 'utf8'));
+  assert.deepEqual(m.models.map((x) => [x.hash, x.sources]), [[hash, [{ type: 'civitai', url }]]]);
 });
