@@ -34,16 +34,16 @@ export interface WorkflowAnalysis {
 }
 
 export class WorkflowAnalyzer {
-  private readonly cache = new Map<string, { key: string; analysis: WorkflowAnalysis }>();
+  private readonly cache = new Map<string, { key: string; index: IndexSnapshot; analysis: WorkflowAnalysis }>();
 
   constructor(private readonly files: WorkspaceFiles) {}
 
   analyze(doc: TextDocument, index: IndexSnapshot, settings: Settings): WorkflowAnalysis {
     const workflowFile = uriToPath(doc.uri);
     const manifest = this.manifestFor(workflowFile);
-    const key = `${doc.version}\u0000${index.generation}\u0000${manifest.path}\u0000${manifest.text}\u0000${JSON.stringify(settings.loaders)}`;
+    const key = `${doc.version}\u0000${manifest.path}\u0000${manifest.text}\u0000${JSON.stringify(settings.loaders)}`;
     const hit = this.cache.get(doc.uri);
-    if (hit && hit.key === key) return hit.analysis;
+    if (hit && hit.key === key && hit.index === index) return hit.analysis;
 
     const text = doc.getText();
     const parsed = parseWorkflow(text, { loaders: buildLoaderTable(settings.loaders) });
@@ -51,7 +51,7 @@ export class WorkflowAnalyzer {
     const mappings = workflowMappings(manifest.manifest, manifest.workflowKey);
     const resolved = parsed.format ? resolveReferences(parsed.references, { index, mappings }) : [];
     const analysis: WorkflowAnalysis = { uri: doc.uri, parsed, isWorkflow, manifest, resolved };
-    this.cache.set(doc.uri, { key, analysis });
+    this.cache.set(doc.uri, { key, index, analysis });
     return analysis;
   }
 

@@ -22,6 +22,7 @@ export interface FixContext {
 }
 
 const MAX_CANDIDATE_FIXES = 3;
+const CLOSE_TO_BEST = 0.15;
 
 export function referenceTarget(uri: string, r: ResolvedReference): ReferenceTarget {
   const { nodeId, widgetIndex, inputName, value, category, offset, length } = r.reference;
@@ -50,9 +51,17 @@ function searchAction(doc: TextDocument, r: ResolvedReference, diagnostic: Diagn
   return action;
 }
 
+/**
+ * Ambiguous: every match. Missing: the candidates close to the best one (shared `.safetensors` endings
+ * lift every score, so a far second is noise), or only the best when all are weak.
+ */
 function candidatesOf(r: ResolvedReference): Candidate[] {
   const res = r.resolution;
-  return res.status === 'missing' || res.status === 'ambiguous' ? res.candidates.slice(0, MAX_CANDIDATE_FIXES) : [];
+  if (res.status === 'ambiguous') return res.candidates.slice(0, MAX_CANDIDATE_FIXES);
+  if (res.status !== 'missing') return [];
+  const best = res.candidates[0]?.score ?? 0;
+  const strong = res.candidates.filter((c) => c.confidence !== 'possible' && c.score >= best - CLOSE_TO_BEST);
+  return (strong.length ? strong : res.candidates.slice(0, 1)).slice(0, MAX_CANDIDATE_FIXES);
 }
 
 export function workflowCodeActions(ctx: FixContext, doc: TextDocument, analysis: WorkflowAnalysis, diagnostics: readonly Diagnostic[]): CodeAction[] {

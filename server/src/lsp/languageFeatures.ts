@@ -1,0 +1,140 @@
+// Wires the language features to the connection: pull diagnostics, code actions, hover, completion,
+// code lenses and the fixEdit request, for workflow JSON files (recognised by content) and
+// pyproject.toml manifests. Every handler honours its cancellation token (runSafe).
+import { basename } from 'node:path';
+import {
+  type Connection,
+  DidChangeWatchedFilesNotification,
+  DocumentDiagnosticReportKind,
+  type TextDocuments,
+} from 'vscode-languageserver';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import type { Logger } from '../core/log';
+import { readManifest } from '../core/manifest/read';
+import type { IndexService } from '../indexService';
+import { FixEditRequest } from '../protocol';
+import { WorkflowAnalyzer } from './analysis';
+import { manifestCodeActions, mapAction, workflowCodeActions, type FixContext } from './codeActions';
+import { workflowLenses } from './codeLens';
+import { modelCompletions } from './completion';
+import { manifestDiagnostics, workflowDiagnostics } from './diagnostics';
+import { replaceEdit } from './fixes';
+import { manifestHashHover, referenceHover } from './hover';
+import { manifestHashAt, referenceAt } from './referenceAt';
+import { runSafe } from './runSafe';
+import type { SettingsCache } from './settingsCache';
+import { uriToPath, type WorkspaceFiles } from './workspaceFiles';
+
+export const isManifest = (uri: string): boolean => basename(uriToPath(uri)) === 'pyproject.toml';
+const isJson = (doc: TextDocument): boolean => !isManifest(doc.uri);
+
+export interface LanguageFeatureDeps {
+  connection: Connection;
+  documents: TextDocuments<TextDocument>;
+  index: IndexService;
+  settings: SettingsCache;
+  files: WorkspaceFiles;
+  log: Logger;
+}
+
+export function registerLanguageFeatures({ connection, documents, index, settings, files, log }: LanguageFeatureDeps): { refresh(): void } {
+  const analyzer = new WorkflowAnalyzer(files);
+  const fixContext = (): FixContext => ({ index: index.query(), model: (hash) => index.index?.model(hash), files, log });
+  const analyze = async (doc: TextDocument) => analyzer.analyze(doc, index.query(), await settings.get(doc.uri));
+
+  let refreshPending = false;
+  /** Ask the client to pull again (coalesced: one request in flight at a time). */
+  const refresh = () => {
+    if (refreshPending) return;
+    refreshPending = true;
+    void connection.languages.diagnostics
+      .refresh()
+      .catch(() => undefined)
+      .finally(() => (refreshPending = false));
+    void connection.sendRequest('workspace/codeLens/refresh').catch(() => undefined);
+  };
+
+  connection.languages.diagnostics.on((params, token) =>
+    runSafe(log, token, 'diagnostics', { kind: DocumentDiagnosticReportKind.Full, items: [] }, async () => {
+      const doc = documents.get(params.textDocument.uri);
+      if (!doc) return { kind: DocumentDiagnosticReportKind.Full, items: [] };
+      const items = isManifest(doc.uri) ? manifestDiagnostics(doc, readManifest(doc.getText()), index.query()) : workflowDiagnostics(doc, await analyze(doc));
+      return { kind: DocumentDiagnosticReportKind.Full, items };
+    }),
+  );
+
+  connection.onCodeAction((params, token) =>
+    runSafe(log, token, 'code actions', [], async () => {
+      const doc = documents.get(params.textDocument.uri);
+      if (!doc) return [];
+      if (isManifest(doc.uri)) {
+        const path = uriToPath(doc.uri);
+        const manifestCtx = { ...analyzer.manifestFor(path), path, exists: true, text: doc.getText() };
+        return manifestCodeActions(fixContext(), manifestCtx, readManifest(doc.getText()), params.context.diagnostics);
+      }
+      return workflowCodeActions(fixContext(), doc, await analyze(doc), params.context.diagnostics);
+    }),
+  );
+
+  connection.onHover((params, token) =>
+    runSafe(log, token, 'hover', null, async () => {
+      const doc = documents.get(params.textDocument.uri);
+      if (!doc) return null;
+      const offset = doc.offsetAt(params.position);
+      const model = (hash: string) => index.index?.model(hash);
+      if (isManifest(doc.uri)) {
+        const manifest = readManifest(doc.getText());
+        const at = manifestHashAt(manifest, offset);
+        return at ? { contents: { kind: 'markdown' as const, value: manifestHashHover(at.hash, at.model?.filename, model(at.hash), manifest) } } : null;
+      }
+      const analysis = await analyze(doc);
+      const r = referenceAt(analysis, offset);
+      return r ? { contents: { kind: 'markdown' as const, value: referenceHover(r, model, analysis.manifest.manifest) } } : null;
+    }),
+  );
+
+  connection.onCompletion((params, token) =>
+    runSafe(log, token, 'completion', null, async () => {
+      const doc = documents.get(params.textDocument.uri);
+      if (!doc || !isJson(doc)) return null;
+      return modelCompletions(doc, await analyze(doc), index.query(), doc.offsetAt(params.position));
+    }),
+  );
+
+  connection.onCodeLens((params, token) =>
+    runSafe(log, token, 'code lens', [], async () => {
+      const doc = documents.get(params.textDocument.uri);
+      return doc && isJson(doc) ? workflowLenses(await analyze(doc)) : [];
+    }),
+  );
+
+  connection.onRequest(FixEditRequest.type, (params, token) =>
+    runSafe(log, token, 'fixEdit', null, async () => {
+      const doc = documents.get(params.reference.uri);
+      if (!doc) return null;
+      const analysis = await analyze(doc);
+      const r = analysis.resolved.find((x) => x.reference.offset === params.reference.offset);
+      const location = index.query().byHash(params.hash)[0];
+      if (!r || !location) return null;
+      if (params.kind === 'replace') return replaceEdit(doc, r.reference, location.name);
+      return mapAction(fixContext(), analysis.manifest, r, location)?.edit ?? null;
+    }),
+  );
+
+  // Manifests change on disk (other tools, git) or in an editor: every workflow depends on them.
+  connection.onDidChangeWatchedFiles(() => refresh());
+  documents.onDidChangeContent((e) => {
+    if (isManifest(e.document.uri)) refresh();
+  });
+  documents.onDidClose((e) => analyzer.forget(e.document.uri));
+  index.onDidChangeIndex(refresh);
+
+  return {
+    refresh,
+  };
+}
+
+/** Ask the client to tell us about pyproject.toml files changing on disk. */
+export async function watchManifests(connection: Connection): Promise<void> {
+  await connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/pyproject.toml' }] });
+}
