@@ -46,7 +46,8 @@ export interface TomlScan {
   rootEntries: TomlNode[];
 }
 
-export const pathKey = (path: readonly string[]): string => JSON.stringify(path);
+/** Map key of a path (NUL cannot appear in a TOML key written as is; an escaped one is not worth a slower key). */
+export const pathKey = (path: readonly string[]): string => path.join('\u0000');
 
 interface KeySegment {
   name: string;
