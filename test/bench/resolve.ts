@@ -1,0 +1,54 @@
+// Bench row: parse + resolve a synthetic 500-node workflow against 100,000 indexed models
+// (DESIGN.md §13 target: ≤ 50 ms p95). Run alone: node out/test/bench/resolve.js
+import { resolveReferences } from '../../server/src/core/resolve';
+import { parseWorkflow } from '../../server/src/core/workflow';
+import { libraryIndex } from '../unit/resolve-library';
+
+export interface BenchRow {
+  what: string;
+  value: string;
+  target: string;
+}
+
+const CATEGORIES = ['checkpoints', 'loras', 'vae', 'text_encoders', 'diffusion_models', 'controlnet', 'upscale_models', 'embeddings', 'clip_vision', 'ipadapter'];
+const LOADER: Record<string, string> = { checkpoints: 'CheckpointLoaderSimple', loras: 'LoraLoader', vae: 'VAELoader', text_encoders: 'CLIPLoader', diffusion_models: 'UNETLoader', controlnet: 'ControlNetLoader', upscale_models: 'UpscaleModelLoader' };
+
+function workflow(nodes: number): string {
+  const list = [];
+  for (let i = 0; i < nodes; i++) {
+    const category = CATEGORIES[i % 7];
+    // every 25th node names a file that does not exist (fuzzy search), every 50th is a custom node
+    const j = i * 10 + CATEGORIES.indexOf(category); // an indexed file of that category
+    const name = i % 25 === 0 ? `missing_${i}_model.safetensors` : `sub${j % 13}/model_${category}_${j}.safetensors`;
+    if (i % 50 === 1) list.push({ id: i, type: 'SomeCustomLoader', mode: 0, widgets_values: [name, 1] });
+    else if (i % 5 === 2) list.push({ id: i, type: 'CLIPTextEncode', mode: 0, widgets_values: [`a photo, embedding:neg_${i * 10 + 7}`] });
+    else if (i % 5 === 3) list.push({ id: i, type: 'KSampler', mode: 0, widgets_values: [i, 'randomize', 20, 8, 'euler', 'normal', 1] });
+    else list.push({ id: i, type: LOADER[category], mode: i % 31 === 0 ? 4 : 0, widgets_values: [name, 1, 1] });
+  }
+  return JSON.stringify({ last_node_id: nodes, version: 0.4, links: [], nodes: list }, null, 2);
+}
+
+export function resolveBench(): BenchRow[] {
+  const files: string[] = [];
+  for (let i = 0; i < 100_000; i++) {
+    const category = CATEGORIES[i % CATEGORIES.length];
+    files.push(category === 'embeddings' ? `embeddings/neg_${i}.pt` : `${category}/sub${i % 13}/model_${category}_${i}.safetensors`);
+  }
+  const index = libraryIndex(files);
+  const text = workflow(500);
+  const times: number[] = [];
+  let refs = 0;
+  for (let run = 0; run < 30; run++) {
+    const started = performance.now();
+    const parsed = parseWorkflow(text);
+    const resolved = resolveReferences(parsed.references, { index });
+    times.push(performance.now() - started);
+    refs = resolved.length;
+  }
+  times.sort((a, b) => a - b);
+  const p95 = times[Math.floor(times.length * 0.95) - 1];
+  const median = times[Math.floor(times.length / 2)];
+  return [{ what: `parse + resolve 500-node workflow (${refs} refs, ${(text.length / 1024).toFixed(0)} KB), 100,000 models`, value: `median ${median.toFixed(1)} ms, p95 ${p95.toFixed(1)} ms (first ${times[times.length - 1].toFixed(1)} ms)`, target: '≤ 50 ms p95' }];
+}
+
+if (require.main === module) for (const row of resolveBench()) console.log(`${row.what}: ${row.value} (target ${row.target})`);
