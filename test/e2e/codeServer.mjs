@@ -2,7 +2,7 @@
 // passes --config, --user-data-dir and --extensions-dir so nothing is written to the home folder.
 // Startup is detected from its "HTTP server listening on" line; it is stopped by its process group.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -55,11 +55,12 @@ export function listExtensions(dirs) {
 }
 
 /**
- * Starts code-server opening `folder`. Resolves once it listens, with its URL and a stop() that ends
- * the whole process group (server, extension hosts, language servers). `env` is added to the
- * server's environment, which its extension hosts inherit. `onLine` sees every output line.
+ * Starts code-server opening `folder`, with state in `dirs` (from codeServerDirs; the caller removes
+ * them). Resolves once it listens, with its URL and a stop() that ends the whole process group
+ * (server, extension hosts, language servers). `env` is added to the server's environment, which its
+ * extension hosts inherit. `onLine` sees every output line.
  */
-export function startCodeServer({ folder, dirs = codeServerDirs(), port = 0, env = {}, onLine = () => {} }) {
+export function startCodeServer({ folder, dirs, port = 0, env = {}, onLine = () => {} }) {
   const args = [
     codeServerEntry, '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, ...stateArgs(dirs),
     '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--disable-getting-started-override',
@@ -80,10 +81,6 @@ export function startCodeServer({ folder, dirs = codeServerDirs(), port = 0, env
     }
     await exited;
   };
-  const cleanup = async () => {
-    await stop();
-    rmSync(dirs.base, { recursive: true, force: true });
-  };
 
   return new Promise((resolve, reject) => {
     const onOutput = (line) => {
@@ -93,7 +90,7 @@ export function startCodeServer({ folder, dirs = codeServerDirs(), port = 0, env
       const m = /HTTP server listening on (http:\/\/[^\s]+?)\/?\s*$/.exec(line);
       if (m) {
         const url = new URL(m[1]);
-        resolve({ url: `${url.origin}/`, host: url.host, port: Number(url.port), pid: child.pid, dirs, stop, cleanup, exited });
+        resolve({ url: `${url.origin}/`, host: url.host, port: Number(url.port), pid: child.pid, stop, exited });
       }
     };
     createInterface({ input: child.stdout }).on('line', onOutput);

@@ -120,15 +120,14 @@ async function main() {
 
   const fixture = await writeWorkspace(join(e2eDir, 'workspace'));
   writeFileSync(join(e2eDir, FIXTURE_FILE), JSON.stringify(fixture, null, 2));
-  const server = await startCodeServer({ folder: fixture.folder, env: { COMFY_E2E_DIR: e2eDir } });
-  cleanups.push(server.cleanup);
+  const dirs = codeServerDirs();
+  cleanups.push(async () => rmSync(dirs.base, { recursive: true, force: true }));
+  const server = await startCodeServer({ folder: fixture.folder, dirs, env: { COMFY_E2E_DIR: e2eDir } });
+  cleanups.push(server.stop);
   console.log(`code-server ${server.url} (pid ${server.pid})`);
 
   const browser = await launchBrowser();
-  cleanups.push(async () => {
-    await browser.context.close();
-    rmSync(browser.userDataDir, { recursive: true, force: true });
-  });
+  cleanups.push(browser.close);
   page = browser.page;
   const consoleErrors = [];
   page.on('console', (msg) => msg.type() === 'error' && consoleErrors.push(msg.text()));

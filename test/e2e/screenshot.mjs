@@ -19,10 +19,12 @@ ensureCodeServer();
 const { vsixPath } = packageAndCheck();
 const fixture = await writeDemoWorkspace(join(tmpdir(), `comfy-screenshot-${process.pid}`, 'comfy-project'));
 const dirs = codeServerDirs();
-installExtension(dirs, vsixPath);
-const server = await startCodeServer({ folder: fixture.folder, dirs });
-const browser = await launchBrowser({ viewport: { width: 1280, height: 760 } });
+let server;
+let browser;
 try {
+  installExtension(dirs, vsixPath);
+  server = await startCodeServer({ folder: fixture.folder, dirs });
+  browser = await launchBrowser({ viewport: { width: 1280, height: 760 } });
   const { page } = browser;
   await page.goto(workbenchUrl(server, fixture.folder));
   const status = page.locator('.statusbar-item').filter({ hasText: /Comfy Models: [\d,]+ models?/ }).first();
@@ -37,11 +39,12 @@ try {
   await page.locator('.monaco-editor .view-lines', { hasText: 'dreamshaper_8_pruned' }).waitFor(VISIBLE);
   // Reveal the workflow in the Explorer tree so the project layout shows too.
   await page.locator('.explorer-folders-view .monaco-list-row', { hasText: WORKFLOW }).waitFor(VISIBLE);
+  await page.locator('.statusbar-item', { hasText: 'Activating Extensions' }).waitFor({ state: 'hidden', timeout: 60_000 });
   await page.screenshot({ path: output });
   console.log(`Saved ${output} (${Math.round(statSync(output).size / 1024)} KB)`);
 } finally {
-  await browser.context.close();
-  rmSync(browser.userDataDir, { recursive: true, force: true });
-  await server.cleanup();
+  await browser?.close();
+  await server?.stop();
+  rmSync(dirs.base, { recursive: true, force: true });
   rmSync(join(fixture.folder, '..'), { recursive: true, force: true });
 }

@@ -35,6 +35,6 @@ export function ensureDebianPackages(packages) {
 export const BROWSER_PACKAGES = ['chromium', 'fonts-dejavu-core'];
 /** What code-server 4.100's native modules need to build, and the ripgrep its search uses. */
 export const CODE_SERVER_BUILD_PACKAGES = [
-  'ripgrep', 'build-essential', 'python3', 'pkg-config', 'git',
+  'ripgrep', 'build-essential', 'python3', 'pkg-config',
   'libkrb5-dev', 'libx11-dev', 'libxkbfile-dev', 'libsecret-1-dev',
 ];
