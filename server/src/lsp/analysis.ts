@@ -35,6 +35,8 @@ export interface WorkflowAnalysis {
 
 export class WorkflowAnalyzer {
   private readonly cache = new Map<string, { key: string; index: IndexSnapshot; analysis: WorkflowAnalysis }>();
+  /** Parsed manifests by path, reused while their text is unchanged (a big manifest takes a while to scan). */
+  private readonly manifests = new Map<string, { text: string; manifest: Manifest }>();
 
   constructor(private readonly files: WorkspaceFiles) {}
 
@@ -59,12 +61,20 @@ export class WorkflowAnalyzer {
     this.cache.delete(uri);
   }
 
+  private readManifestCached(path: string, text: string): Manifest {
+    const hit = this.manifests.get(path);
+    if (hit && hit.text === text) return hit.manifest;
+    const manifest = readManifest(text);
+    this.manifests.set(path, { text, manifest });
+    return manifest;
+  }
+
   /** The manifest that belongs to a workflow file, read as the user sees it. */
   manifestFor(workflowFile: string): ManifestContext {
     const location = findManifest(workflowFile, this.files.folderOf(workflowFile));
     const text = this.files.read(location.path) ?? '';
     const exists = location.exists || this.files.openDocument(location.path) !== undefined;
-    const manifest = readManifest(text);
+    const manifest = this.readManifestCached(location.path, text);
     const workflowPath = workflowRelativePath(location.path, workflowFile);
     const recorded = findWorkflow(manifest, workflowPath);
     const others = [...manifest.workflows.values()].map((w) => w.path ?? w.key);
