@@ -40,6 +40,12 @@ try {
   // Reveal the workflow in the Explorer tree so the project layout shows too.
   await page.locator('.explorer-folders-view .monaco-list-row', { hasText: WORKFLOW }).waitFor(VISIBLE);
   await page.locator('.statusbar-item', { hasText: 'Activating Extensions' }).waitFor({ state: 'hidden', timeout: 60_000 });
+  // The missing checkpoint's squiggle, hovered: the diagnostic and its quick fixes show.
+  const squiggle = page.locator('.monaco-editor .squiggly-error').first();
+  await squiggle.waitFor({ state: 'attached', timeout: 60_000 });
+  const box = await squiggle.boundingBox();
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  await page.locator('.monaco-hover', { hasText: 'dreamshaper' }).first().waitFor(VISIBLE);
   await page.screenshot({ path: output });
   console.log(`Saved ${output} (${Math.round(statSync(output).size / 1024)} KB)`);
 } finally {
