@@ -1,10 +1,12 @@
 // Fuzzy candidates for a missing model, scored like ComfyDock (reference/comfygit.md §4.2):
 // max(ratio(name, file name), ratio(stem, file stem)) over lower-case text, +0.15 when the stem
 // appears in the file name, kept above 0.3; confidence high > 0.8, good > 0.6, else possible.
-// Bounded for 100,000 models: a linear prefilter on the stems' character multisets keeps a short
-// list, and only that list gets the exact (quadratic) ratio.
+// Exact over 100,000 models: every file gets a cheap upper bound of its score (lengths, then
+// bit-parallel LCS), and only files whose bound can still enter the best `limit` get difflib's
+// (quadratic) ratio, so the result is what scoring every file would give.
 import { MODEL_EXTENSIONS, normalizeRelativePath } from '../categories';
 import type { ModelLocation } from '../types';
+import { foldedCodes, LcsPattern } from './lcsBound';
 import { sequenceRatio } from './sequenceMatcher';
 
 export type Confidence = 'high' | 'good' | 'possible';
@@ -24,11 +26,18 @@ export function confidenceOf(score: number): Confidence {
   return score > 0.8 ? 'high' : score > 0.6 ? 'good' : 'possible';
 }
 
+const STEM_EXTENSIONS = [...MODEL_EXTENSIONS, '.yaml'];
+
+/** Index in STEM_EXTENSIONS of the extension `lower` ends with, or -1. */
+function extensionOf(lower: string): number {
+  for (let e = 0; e < STEM_EXTENSIONS.length; e++) if (lower.endsWith(STEM_EXTENSIONS[e])) return e;
+  return -1;
+}
+
 /** A name without its model extension (`sd3.5_large.safetensors` → `sd3.5_large`; `sd3.5` stays). */
 export function stem(name: string): string {
-  const lower = name.toLowerCase();
-  const ext = [...MODEL_EXTENSIONS, '.yaml'].find((e) => lower.endsWith(e));
-  return ext ? name.slice(0, -ext.length) : name;
+  const e = extensionOf(name.toLowerCase());
+  return e < 0 ? name : name.slice(0, -STEM_EXTENSIONS[e].length);
 }
 
 /** The term a reference value is compared with: its lower-case base name. */
@@ -40,100 +49,119 @@ export function searchTerm(value: string): string {
 /** ComfyDock's score of a lower-case term against a lower-case file name. */
 export function fuzzyScore(term: string, filename: string): number {
   const termStem = stem(term);
-  const fileStem = stem(filename);
-  const ratio = Math.max(sequenceRatio(term, filename), sequenceRatio(termStem, fileStem));
-  return Math.min(1, ratio + (termStem !== '' && filename.includes(termStem) ? SUBSTRING_BONUS : 0));
+  return exactScore(term, termStem, filename, stem(filename), bonusOf(termStem, filename));
 }
 
-interface Prepared {
-  filename: string;
-  stem: string;
+function bonusOf(termStem: string, filename: string): number {
+  return termStem !== '' && filename.includes(termStem) ? SUBSTRING_BONUS : 0;
 }
 
-/** Lower-cased names per location list; the index hands out the same array until it changes. */
-const preparedLists = new WeakMap<readonly ModelLocation[], Prepared[]>();
+function exactScore(term: string, termStem: string, filename: string, fileStem: string, bonus: number): number {
+  return Math.min(1, Math.max(sequenceRatio(term, filename), sequenceRatio(termStem, fileStem)) + bonus);
+}
 
-function prepare(locations: readonly ModelLocation[]): Prepared[] {
+/** difflib's ratio for `matches` matching characters (the same expression, so equal bounds compare equal). */
+function ratio(matches: number, length: number): number {
+  return length === 0 ? 1 : (2 * matches) / length;
+}
+
+/** Lower-cased file names of one location list, their folded codes, stem ends and extensions. */
+interface PreparedList {
+  filenames: string[];
+  /** File i's folded codes are codes[starts[i], starts[i] + filenames[i].length). */
+  codes: Uint8Array;
+  starts: Int32Array;
+  stemLengths: Int32Array;
+  extensions: Int8Array;
+}
+
+/** Per location list; the index hands out the same array until its content changes. */
+const preparedLists = new WeakMap<readonly ModelLocation[], PreparedList>();
+
+function prepare(locations: readonly ModelLocation[]): PreparedList {
   let list = preparedLists.get(locations);
   if (!list) {
-    list = locations.map((l) => {
-      const filename = l.filename.toLowerCase();
-      return { filename, stem: stem(filename) };
-    });
+    const n = locations.length;
+    const filenames = locations.map((l) => l.filename.toLowerCase());
+    const starts = new Int32Array(n);
+    let total = 0;
+    for (let i = 0; i < n; i++) {
+      starts[i] = total;
+      total += filenames[i].length;
+    }
+    list = { filenames, codes: new Uint8Array(total), starts, stemLengths: new Int32Array(n), extensions: new Int8Array(n) };
+    for (let i = 0; i < n; i++) {
+      const name = filenames[i];
+      foldedCodes(name, list.codes, starts[i]);
+      const e = (list.extensions[i] = extensionOf(name));
+      list.stemLengths[i] = e < 0 ? name.length : name.length - STEM_EXTENSIONS[e].length;
+    }
     preparedLists.set(locations, list);
   }
   return list;
 }
 
-/** Upper bound of ratio(term, other) from the character multisets (difflib's quick_ratio). */
-class QuickRatio {
-  private readonly counts = new Int32Array(65536);
-  private readonly used = new Int32Array(65536);
-  private readonly stamp = new Int32Array(65536);
-  private generation = 0;
-
-  constructor(private readonly term: string) {
-    for (let i = 0; i < term.length; i++) this.counts[term.charCodeAt(i)]++;
-  }
-
-  bound(other: string): number {
-    const gen = ++this.generation;
-    let matches = 0;
-    for (let i = 0; i < other.length; i++) {
-      const c = other.charCodeAt(i);
-      if (this.counts[c] === 0) continue;
-      if (this.stamp[c] !== gen) {
-        this.stamp[c] = gen;
-        this.used[c] = 0;
-      }
-      if (this.used[c] < this.counts[c]) {
-        this.used[c]++;
-        matches++;
-      }
-    }
-    const length = this.term.length + other.length;
-    return length === 0 ? 1 : (2 * matches) / length;
-  }
-}
-
-/** How many files, ranked by the cheap bound, get the exact (quadratic) score. */
-const SHORTLIST = 64;
-
-interface Ranked {
+interface Scored {
   index: number;
   score: number;
 }
 
 /**
  * The best `limit` candidates for `value` among `locations`, best first (ties: shorter path, then
- * name). Prefilter: every file is ranked by the quick ratio of the stems (+ the substring bonus),
- * which ignores the shared extension that makes every `.safetensors` look alike; only the best
- * SHORTLIST get ComfyDock's exact score.
+ * name, then list order) — exactly what scoring every file would give. A file gets difflib's exact
+ * (quadratic) ratio only when upper bounds of its score, cheapest first, say it can still enter
+ * the current best `limit`:
+ *  - lengths: a ratio is at most 2·min(|a|, |b|) / (|a| + |b|);
+ *  - LCS (lcsBound.ts): difflib's matches are a common subsequence, and an extension shared by
+ *    both names adds exactly its length;
+ *  - the substring bonus is looked up only for files that could enter with it.
  */
 export function fuzzyCandidates(value: string, locations: readonly ModelLocation[], limit = 5): Candidate[] {
   const term = searchTerm(value);
-  const termStem = stem(term);
   if (term === '' || limit <= 0) return [];
-  const prepared = prepare(locations);
-  const quick = new QuickRatio(termStem);
-  let shortlist: Ranked[] = [];
-  let cut = 0;
-  for (let i = 0; i < prepared.length; i++) {
-    const p = prepared[i];
-    const bonus = termStem !== '' && p.filename.includes(termStem) ? SUBSTRING_BONUS : 0;
-    const bound = quick.bound(p.stem) + bonus;
-    if (bound < cut) continue;
-    shortlist.push({ index: i, score: bound });
-    if (shortlist.length >= 4 * SHORTLIST) {
-      shortlist = shortlist.sort((a, b) => b.score - a.score).slice(0, SHORTLIST);
-      cut = shortlist[shortlist.length - 1].score;
-    }
+  const termStem = stem(term);
+  const termExtension = extensionOf(term);
+  const lt = term.length;
+  const ls = termStem.length;
+  const lx = lt - ls;
+  const { filenames, codes, starts, stemLengths, extensions } = prepare(locations);
+  const stemPattern = new LcsPattern(termStem);
+  const termPattern = lx === 0 ? stemPattern : new LcsPattern(term);
+  const path = (i: number) => locations[i].relativePath;
+  /** Whether file i sorts before file j at equal scores. */
+  const before = (i: number, j: number) => {
+    const order = path(i).length - path(j).length || path(i).localeCompare(path(j));
+    return order !== 0 ? order < 0 : i < j;
+  };
+  const best: Scored[] = [];
+  /** Whether file i with (a bound of) this score would enter `best`. */
+  const enters = (i: number, score: number): boolean => {
+    if (best.length < limit) return score > KEEP_ABOVE;
+    const last = best[best.length - 1];
+    return score > last.score || (score === last.score && before(i, last.index));
+  };
+  const withBonus = (score: number, bonus: boolean) => (bonus ? Math.min(1, score + SUBSTRING_BONUS) : score);
+  for (let i = 0; i < filenames.length; i++) {
+    const name = filenames[i];
+    const lf = name.length;
+    const lfs = stemLengths[i];
+    const start = starts[i];
+    const bonusPossible = ls > 0 && lf >= ls;
+    const byLength = Math.max(ratio(Math.min(lt, lf), lt + lf), ratio(Math.min(ls, lfs), ls + lfs));
+    if (!enters(i, withBonus(byLength, bonusPossible))) continue;
+    const stemLcs = stemPattern.lcs(codes, start, start + lfs);
+    const sameExtension = extensions[i] === termExtension;
+    const nameLcs = sameExtension ? stemLcs + lx : termPattern.lcs(codes, start, start + lf);
+    const byLcs = Math.max(ratio(nameLcs, lt + lf), ratio(stemLcs, ls + lfs));
+    if (!enters(i, withBonus(byLcs, bonusPossible))) continue;
+    const bonus = bonusPossible && name.includes(termStem);
+    if (!enters(i, withBonus(byLcs, bonus))) continue;
+    const score = exactScore(term, termStem, name, name.slice(0, lfs), bonus ? SUBSTRING_BONUS : 0);
+    if (!enters(i, score)) continue;
+    let at = best.length;
+    while (at > 0 && (score > best[at - 1].score || (score === best[at - 1].score && before(i, best[at - 1].index)))) at--;
+    best.splice(at, 0, { index: i, score });
+    if (best.length > limit) best.pop();
   }
-  const pathOf = (r: Ranked) => locations[r.index].relativePath;
-  return shortlist
-    .map(({ index }) => ({ index, score: fuzzyScore(term, prepared[index].filename) }))
-    .filter((r) => r.score > KEEP_ABOVE)
-    .sort((a, b) => b.score - a.score || pathOf(a).length - pathOf(b).length || pathOf(a).localeCompare(pathOf(b)))
-    .slice(0, limit)
-    .map(({ index, score }) => ({ location: locations[index], relativePath: locations[index].relativePath, score, confidence: confidenceOf(score) }));
+  return best.map(({ index, score }) => ({ location: locations[index], relativePath: path(index), score, confidence: confidenceOf(score) }));
 }
