@@ -1,7 +1,7 @@
 // Every change to the index is one of these operations. They are applied to the open database at once
 // and journaled; a save that finds the file changed by another process re-applies the journal onto the
 // fresh copy. So each operation is an idempotent upsert or delete.
-import type { Database } from 'sql.js';
+import type { Database, SqlValue, Statement } from 'sql.js';
 import type { ModelSource } from '../types';
 import type { IndexedLocation } from './snapshot';
 
@@ -17,12 +17,29 @@ export type IndexOp =
   | { op: 'rememberRoot'; root: string; rootCategory: string | null; addedAt: number }
   | { op: 'forgetRoot'; root: string; rootCategory: string | null };
 
+/** Prepared statements per database: compiling SQL per operation dominated big syncs. */
+const prepared = new WeakMap<Database, Map<string, Statement>>();
+
+function run(db: Database, sql: string, params: SqlValue[]): void {
+  let cache = prepared.get(db);
+  if (!cache) prepared.set(db, (cache = new Map()));
+  let stmt = cache.get(sql);
+  if (!stmt) cache.set(sql, (stmt = db.prepare(sql)));
+  stmt.run(params);
+}
+
+/** Free the cached statements of a database before closing or exporting it. */
+export function releaseStatements(db: Database): void {
+  prepared.get(db)?.forEach((s) => s.free());
+  prepared.delete(db);
+}
+
 export function applyOp(db: Database, o: IndexOp): void {
   switch (o.op) {
     case 'model':
-      db.run('INSERT OR IGNORE INTO models (hash, quick_algorithm, size, first_seen) VALUES (?, ?, ?, ?)', [o.hash, o.algorithm, o.size, o.firstSeen]);
+      run(db, 'INSERT OR IGNORE INTO models (hash, quick_algorithm, size, first_seen) VALUES (?, ?, ?, ?)', [o.hash, o.algorithm, o.size, o.firstSeen]);
       if (o.sha256 || o.blake3) {
-        db.run(
+        run(db, 
           `UPDATE models SET hash_origin = CASE WHEN sha256 IS NULL AND blake3 IS NULL THEN ? ELSE hash_origin END,
              sha256 = COALESCE(sha256, ?), blake3 = COALESCE(blake3, ?) WHERE hash = ?`,
           [o.origin ?? null, o.sha256 ?? null, o.blake3 ?? null, o.hash],
@@ -30,11 +47,11 @@ export function applyOp(db: Database, o: IndexOp): void {
       }
       return;
     case 'fullHashes':
-      db.run('UPDATE models SET sha256 = ?, blake3 = ?, hash_origin = ? WHERE hash = ?', [o.sha256, o.blake3, o.origin, o.hash]);
+      run(db, 'UPDATE models SET sha256 = ?, blake3 = ?, hash_origin = ? WHERE hash = ?', [o.sha256, o.blake3, o.origin, o.hash]);
       return;
     case 'locate': {
       const l = o.location;
-      db.run(
+      run(db, 
         `INSERT INTO model_locations (model_hash, root, root_category, relative_path, filename, category, name, size, mtime, last_seen)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (root, root_category, relative_path) DO UPDATE SET model_hash = excluded.model_hash, filename = excluded.filename,
@@ -44,23 +61,23 @@ export function applyOp(db: Database, o: IndexOp): void {
       return;
     }
     case 'unlocate':
-      db.run('DELETE FROM model_locations WHERE root = ? AND root_category = ? AND relative_path = ?', [o.root, o.rootCategory ?? '', o.relativePath]);
+      run(db, 'DELETE FROM model_locations WHERE root = ? AND root_category = ? AND relative_path = ?', [o.root, o.rootCategory ?? '', o.relativePath]);
       return;
     case 'source':
-      db.run(
+      run(db, 
         `INSERT INTO model_sources (model_hash, source_type, url, metadata, added_at) VALUES (?, ?, ?, ?, ?)
          ON CONFLICT (model_hash, url) DO UPDATE SET source_type = excluded.source_type, metadata = excluded.metadata`,
         [o.hash, o.source.type, o.source.url, JSON.stringify(o.source.metadata ?? {}), o.addedAt],
       );
       return;
     case 'unsource':
-      db.run('DELETE FROM model_sources WHERE model_hash = ? AND url = ?', [o.hash, o.url]);
+      run(db, 'DELETE FROM model_sources WHERE model_hash = ? AND url = ?', [o.hash, o.url]);
       return;
     case 'rememberRoot':
-      db.run('INSERT OR IGNORE INTO remembered_roots (root, root_category, added_at) VALUES (?, ?, ?)', [o.root, o.rootCategory ?? '', o.addedAt]);
+      run(db, 'INSERT OR IGNORE INTO remembered_roots (root, root_category, added_at) VALUES (?, ?, ?)', [o.root, o.rootCategory ?? '', o.addedAt]);
       return;
     case 'forgetRoot':
-      db.run('DELETE FROM remembered_roots WHERE root = ? AND root_category = ?', [o.root, o.rootCategory ?? '']);
+      run(db, 'DELETE FROM remembered_roots WHERE root = ? AND root_category = ?', [o.root, o.rootCategory ?? '']);
       return;
   }
 }

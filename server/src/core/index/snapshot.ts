@@ -23,7 +23,7 @@ export interface SearchHit {
 
 const EMPTY: readonly IndexedLocation[] = Object.freeze([]);
 
-function push<K>(map: Map<K, IndexedLocation[]>, key: K, loc: IndexedLocation): void {
+function push(map: Map<string | null, IndexedLocation[]>, key: string | null, loc: IndexedLocation): void {
   const list = map.get(key);
   if (list) list.push(loc);
   else map.set(key, [loc]);
@@ -48,37 +48,48 @@ function subsequence(haystack: string, needle: string): number {
 }
 
 export class IndexSnapshot implements IndexQuery {
-  private readonly byNameMap = new Map<string, IndexedLocation[]>();
-  private readonly byNameLowerMap = new Map<string, IndexedLocation[]>();
-  private readonly byFilenameMap = new Map<string, IndexedLocation[]>();
-  private readonly byHashMap = new Map<string, IndexedLocation[]>();
-  private readonly byFullMap = new Map<string, IndexedLocation[]>();
-  private readonly byCategoryMap = new Map<string | null, IndexedLocation[]>();
-  private readonly byKeyMap = new Map<string, IndexedLocation>();
-  /** Lower-cased `name` and file name, parallel to `locations`, for search. */
-  private readonly lowerNames: string[];
-  private readonly lowerFilenames: string[];
+  // Each lookup map is built on first use: a sync needs only hashes and paths, completion only names.
+  private readonly built = new Map<string, unknown>();
 
-  constructor(readonly generation: number, readonly locations: readonly IndexedLocation[]) {
-    for (const loc of locations) {
-      push(this.byNameMap, `${loc.category ?? ''}\u0000${loc.name}`, loc);
-      push(this.byNameLowerMap, `${loc.category ?? ''}\u0000${loc.name.toLowerCase()}`, loc);
-      // With no category asked, a file matches by its name under the category folder or under the root.
-      push(this.byNameMap, `*\u0000${loc.name}`, loc);
-      push(this.byNameLowerMap, `*\u0000${loc.name.toLowerCase()}`, loc);
-      if (loc.relativePath !== loc.name) {
-        push(this.byNameMap, `*\u0000${loc.relativePath}`, loc);
-        push(this.byNameLowerMap, `*\u0000${loc.relativePath.toLowerCase()}`, loc);
-      }
-      push(this.byFilenameMap, loc.filename.toLowerCase(), loc);
-      push(this.byHashMap, loc.hash, loc);
-      if (loc.sha256) push(this.byFullMap, `sha256:${loc.sha256}`, loc);
-      if (loc.blake3) push(this.byFullMap, `blake3:${loc.blake3}`, loc);
-      push(this.byCategoryMap, loc.category, loc);
-      this.byKeyMap.set(locationKey(loc.root, loc.rootCategory, loc.relativePath), loc);
-    }
-    this.lowerNames = locations.map((l) => l.name.toLowerCase());
-    this.lowerFilenames = locations.map((l) => l.filename.toLowerCase());
+  constructor(readonly generation: number, readonly locations: readonly IndexedLocation[]) {}
+
+  private lazy<T>(name: string, build: () => T): T {
+    let v = this.built.get(name) as T | undefined;
+    if (v === undefined) this.built.set(name, (v = build()));
+    return v;
+  }
+
+  private group(name: string, keys: (loc: IndexedLocation) => (string | null)[]): Map<string | null, IndexedLocation[]> {
+    return this.lazy(name, () => {
+      const map = new Map<string | null, IndexedLocation[]>();
+      for (const loc of this.locations) for (const k of keys(loc)) push(map, k, loc);
+      return map;
+    });
+  }
+
+  /**
+   * Names keyed `<category>\0<name>`; with no category asked (`*`), a file matches by its name under the
+   * category folder or by its path under the root.
+   */
+  private names(lower: boolean): Map<string | null, IndexedLocation[]> {
+    const f = lower ? (t: string) => t.toLowerCase() : (t: string) => t;
+    return this.group(lower ? 'nameLower' : 'name', (loc) => [
+      `${loc.category ?? ''}\u0000${f(loc.name)}`,
+      `*\u0000${f(loc.name)}`,
+      ...(loc.relativePath !== loc.name ? [`*\u0000${f(loc.relativePath)}`] : []),
+    ]);
+  }
+
+  private get lowerNames(): string[] {
+    return this.lazy('lowerNames', () => this.locations.map((l) => l.name.toLowerCase()));
+  }
+
+  private get lowerFilenames(): string[] {
+    return this.lazy('lowerFilenames', () => this.locations.map((l) => l.filename.toLowerCase()));
+  }
+
+  private get byHashMap(): Map<string | null, IndexedLocation[]> {
+    return this.group('hash', (l) => [l.hash]);
   }
 
   private static categoryKey(category: string | null): string {
@@ -86,15 +97,15 @@ export class IndexSnapshot implements IndexQuery {
   }
 
   byName(category: string | null, name: string): readonly ModelLocation[] {
-    return this.byNameMap.get(`${IndexSnapshot.categoryKey(category)}\u0000${name}`) ?? EMPTY;
+    return this.names(false).get(`${IndexSnapshot.categoryKey(category)}\u0000${name}`) ?? EMPTY;
   }
 
   byNameIgnoreCase(category: string | null, name: string): readonly ModelLocation[] {
-    return this.byNameLowerMap.get(`${IndexSnapshot.categoryKey(category)}\u0000${name.toLowerCase()}`) ?? EMPTY;
+    return this.names(true).get(`${IndexSnapshot.categoryKey(category)}\u0000${name.toLowerCase()}`) ?? EMPTY;
   }
 
   byFilename(filename: string): readonly ModelLocation[] {
-    return this.byFilenameMap.get(filename.toLowerCase()) ?? EMPTY;
+    return this.group('filename', (l) => [l.filename.toLowerCase()]).get(filename.toLowerCase()) ?? EMPTY;
   }
 
   byHash(quickHash: string): readonly IndexedLocation[] {
@@ -102,16 +113,18 @@ export class IndexSnapshot implements IndexQuery {
   }
 
   byFullHash(kind: 'sha256' | 'blake3', hex: string): readonly ModelLocation[] {
-    return this.byFullMap.get(`${kind}:${hex.toLowerCase()}`) ?? EMPTY;
+    const full = this.group('full', (l) => [...(l.sha256 ? [`sha256:${l.sha256}`] : []), ...(l.blake3 ? [`blake3:${l.blake3}`] : [])]);
+    return full.get(`${kind}:${hex.toLowerCase()}`) ?? EMPTY;
   }
 
   byCategory(category: string | null): readonly ModelLocation[] {
-    return category === null ? this.locations : (this.byCategoryMap.get(canonicalCategory(category)) ?? EMPTY);
+    return category === null ? this.locations : (this.group('category', (l) => [l.category]).get(canonicalCategory(category)) ?? EMPTY);
   }
 
   /** The location at this root + path, if indexed. */
   at(root: string, rootCategory: string | null, relativePath: string): IndexedLocation | undefined {
-    return this.byKeyMap.get(locationKey(root, rootCategory, relativePath));
+    const byKey = this.lazy('key', () => new Map(this.locations.map((l) => [locationKey(l.root, l.rootCategory, l.relativePath), l])));
+    return byKey.get(locationKey(root, rootCategory, relativePath));
   }
 
   /** Every distinct quick hash with more than one live location, each with its locations. */

@@ -6,7 +6,7 @@ import type { Database } from 'sql.js';
 import { nullLogger, type Logger } from '../log';
 import type { ModelInfo, ModelSource, SourceType } from '../types';
 import { withFileLock } from './lock';
-import { applyOp, type IndexOp } from './ops';
+import { applyOp, releaseStatements, type IndexOp } from './ops';
 import { migrate, NewerSchemaError } from './schema';
 import { IndexSnapshot, type IndexedLocation } from './snapshot';
 import { sqlite } from './sqlite';
@@ -112,7 +112,7 @@ export class IndexStore {
       this.db.run('ROLLBACK');
       throw err;
     }
-    this.journal.push(...ops);
+    for (const o of ops) this.journal.push(o); // not push(...ops): a big batch would overflow the stack
     this.changed();
   }
 
@@ -197,6 +197,7 @@ export class IndexStore {
       const current = await stamp(this.path);
       if (current && !sameStamp(current, this.loadedStamp)) await this.rebaseOnto(current);
       const tmp = `${this.path}.tmp-${process.pid}`;
+      releaseStatements(this.db); // export() frees every statement of the database
       await fsp.writeFile(tmp, this.db.export());
       await fsp.rename(tmp, this.path);
       this.loadedStamp = await stamp(this.path);
@@ -213,7 +214,7 @@ export class IndexStore {
       return undefined;
     });
     if (!db) return false;
-    this.db.close();
+    this.closeDb();
     this.db = db;
     this.loadedStamp = current;
     this.changed();
@@ -221,6 +222,11 @@ export class IndexStore {
   }
 
   close(): void {
+    this.closeDb();
+  }
+
+  private closeDb(): void {
+    releaseStatements(this.db);
     this.db.close();
   }
 
@@ -237,7 +243,8 @@ export class IndexStore {
     fresh.run('BEGIN');
     for (const o of this.journal) applyOp(fresh, o);
     fresh.run('COMMIT');
-    this.db.close();
+    releaseStatements(fresh);
+    this.closeDb();
     this.db = fresh;
     this.loadedStamp = current;
     this.changed();

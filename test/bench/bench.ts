@@ -1,0 +1,25 @@
+// `npm run bench`: runs every row module and prints one table (DESIGN.md §13). A row module exports a
+// function returning rows; add yours to ROWS. Benchmarks are not tests: nothing here asserts timings.
+import { hashBench } from './hash';
+import { lspBench, memoryBench } from './lsp';
+import { resolveBench, type BenchRow } from './resolve';
+import { syncBench } from './sync';
+
+/** In run order: the memory row first, before other rows grow the heap. */
+const ROWS: (() => BenchRow[] | Promise<BenchRow[]>)[] = [memoryBench, resolveBench, lspBench, syncBench, hashBench];
+
+async function main(): Promise<void> {
+  const rows: BenchRow[] = [];
+  for (const run of ROWS) {
+    try {
+      rows.push(...(await run()));
+    } catch (err) {
+      rows.push({ what: run.name, value: `failed: ${err instanceof Error ? err.message : err}`, target: '' });
+    }
+  }
+  const widths = [0, 1, 2].map((i) => Math.max(...[['what', 'result', 'target'], ...rows.map((r) => [r.what, r.value, r.target])].map((c) => c[i].length)));
+  const line = (c: string[]) => `| ${c.map((v, i) => v.padEnd(widths[i])).join(' | ')} |`;
+  console.log([line(['what', 'result', 'target']), line(widths.map((w) => '-'.repeat(w))), ...rows.map((r) => line([r.what, r.value, r.target]))].join('\n'));
+}
+
+void main();
