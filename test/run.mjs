@@ -40,7 +40,7 @@ for (const layer of layers) {
   if (layer === 'e2e') status = run('node', ['test/e2e/run.mjs']);
   else {
     const files = testFiles(join(root, 'out', 'test', layer));
-    status = run('node', ['--test', '--test-reporter=./test/reporter.mjs', '--test-concurrency=2', ...files], { COMFY_TEST_LAYER: layer });
+    status = run('node', ['--test', '--test-reporter=./test/reporter.mjs', '--test-concurrency=2', '--test-timeout=180000', ...files], { COMFY_TEST_LAYER: layer });
   }
   if (status !== 0) failed = true;
 }

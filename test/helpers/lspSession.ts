@@ -10,7 +10,7 @@ import {
 } from 'vscode-languageserver-protocol';
 import { URI } from 'vscode-uri';
 import { IndexChangedNotification, type StatusResult } from '../../server/src/protocol';
-import { startInMemory, type Harness } from './lspHarness';
+import { startInMemory, type Harness, type HarnessOptions } from './lspHarness';
 
 export interface Session {
   h: Harness;
@@ -25,12 +25,17 @@ export interface Session {
   dispose(): Promise<void>;
 }
 
-export async function startSession(dir: string, settings: Record<string, unknown>, workspace = join(dir, 'ws')): Promise<Session> {
+export async function startSession(
+  dir: string,
+  settings: Record<string, unknown>,
+  workspace = join(dir, 'ws'),
+  start: (options: HarnessOptions) => Promise<Harness> = startInMemory,
+): Promise<Session> {
   const statusWaiters: { pred: (s: StatusResult) => boolean; resolve: (s: StatusResult) => void }[] = [];
   const refreshWaiters: (() => void)[] = [];
   const versions = new Map<string, number>();
   let last: StatusResult | undefined;
-  const h = await startInMemory({
+  const h = await start({
     storagePath: dir,
     settings,
     workspaceFolders: [{ uri: URI.file(workspace).toString(), name: 'ws' }],
