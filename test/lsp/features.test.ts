@@ -310,3 +310,34 @@ describe('mapped models, manifests and broken input', () => {
     }
   });
 });
+
+describe('settings', () => {
+  test('a change of model roots or index path is pulled again and re-syncs; diagnostics follow', async () => {
+    const dir = tempDir('cm-features-settings-');
+    const ws = join(dir, 'ws');
+    const first = join(dir, 'models-a');
+    const second = join(dir, 'models-b');
+    writeFile(join(first, 'checkpoints/a.safetensors'), 'model a');
+    writeFile(join(second, 'checkpoints/b.safetensors'), 'model b');
+    writeFile(join(second, 'checkpoints/c.safetensors'), 'model c');
+    const wfText = JSON.stringify({ nodes: [node(1, 'CheckpointLoaderSimple', ['b.safetensors'])], links: [], version: 0.4 });
+    const wf = join(ws, 'wf.json');
+    writeFile(wf, wfText);
+    const s = await startSession(dir, { modelDirectories: [first], indexPath: join(dir, 'one.sqlite') }, ws);
+    try {
+      await s.nextStatus((st) => st.state === 'idle' && st.locations === 1);
+      await s.open(wf, wfText);
+      assert.deepEqual((await s.pull(wf)).map((d) => d.code), ['missing-model']);
+
+      const refreshed = s.nextRefresh();
+      s.h.setSettings({ modelDirectories: [second], indexPath: join(dir, 'two.sqlite') });
+      const status = await s.nextStatus((st) => st.state === 'idle' && st.locations === 2);
+      assert.equal(status.indexPath, join(dir, 'two.sqlite'));
+      assert.deepEqual(status.roots, [second]);
+      await refreshed;
+      assert.deepEqual(await s.pull(wf), []);
+    } finally {
+      await s.dispose();
+    }
+  });
+});
