@@ -1,6 +1,7 @@
 // Custom LSP messages between the client (VS Code extension) and the server (index owner).
 // Declared once here and imported by both sides; esbuild inlines it into each bundle.
 import { NotificationType, RequestType, RequestType0, type WorkspaceEdit } from 'vscode-languageserver-protocol';
+import type { SyncReport } from './core/index/sync';
 
 export type IndexState = 'loading' | 'idle' | 'syncing' | 'error';
 
@@ -25,14 +26,8 @@ export namespace StatusRequest {
   export const type = new RequestType0<StatusResult, void>(method);
 }
 
-export interface SyncResult {
-  scanned: number;
-  hashed: number;
-  unchanged: number;
-  removed: number;
-  models: number;
-  seconds: number;
-}
+/** What a sync did (the `index sync --json` shape of DESIGN.md §12). */
+export type SyncResult = Pick<SyncReport, 'scanned' | 'hashed' | 'unchanged' | 'removed' | 'models' | 'seconds'>;
 
 /** `comfyModels/syncIndex`: walk the roots now (incremental); progress is reported with `$/progress`. */
 export namespace SyncIndexRequest {

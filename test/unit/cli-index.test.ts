@@ -3,15 +3,9 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { runCli } from '../../server/src/cli';
+import { cli } from '../helpers/cli';
 import { tempDir, writeFile, writePatternFile } from '../helpers/files';
 
-async function cli(cwd: string, ...argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(argv, { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), env: {}, cwd });
-  return { code, stdout, stderr, json: () => JSON.parse(stdout) };
-}
 
 function library() {
   const dir = tempDir('cm-cli-');

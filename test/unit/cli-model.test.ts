@@ -2,18 +2,12 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync, existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { runCli } from '../../server/src/cli';
 import { IndexStore } from '../../server/src/core/index/store';
 import { readManifest } from '../../server/src/core/manifest/read';
+import { cli } from '../helpers/cli';
 import { tempDir, writeFile } from '../helpers/files';
 import { fixture } from './manifestFixtures';
 
-async function cli(cwd: string, ...argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(argv, { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), env: {}, cwd });
-  return { code, stdout, stderr, json: () => JSON.parse(stdout) };
-}
 
 /** A project folder, a model library and an index; `run` passes the global options. */
 function setup() {

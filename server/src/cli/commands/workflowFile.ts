@@ -28,17 +28,8 @@ export function lineColumn(text: string, offset: number): string {
   return `${line}:${offset - before.lastIndexOf('\n')}`;
 }
 
-export interface RefJson {
-  nodeId: string;
-  nodeType: string;
-  widgetIndex?: number;
-  inputName?: string;
-  value: string;
-  category: string | null;
-  active: boolean;
-  offset: number;
-  length: number;
-}
+/** A reference as `refs --json` prints it (DESIGN.md §12): the reference without its internals. */
+export type RefJson = Pick<ModelReference, 'nodeId' | 'nodeType' | 'widgetIndex' | 'inputName' | 'value' | 'category' | 'active' | 'offset' | 'length'>;
 
 export function refJson(r: ModelReference): RefJson {
   return {
