@@ -28,10 +28,12 @@ export function confidenceOf(score: number): Confidence {
 
 const STEM_EXTENSIONS = [...MODEL_EXTENSIONS, '.yaml'];
 
-/** Index in STEM_EXTENSIONS of the extension `lower` ends with, or -1. */
+const EXTENSION_IDS = new Map(STEM_EXTENSIONS.map((e, id) => [e, id]));
+
+/** Index in STEM_EXTENSIONS of the extension `lower` ends with, or -1 (each has a single dot). */
 function extensionOf(lower: string): number {
-  for (let e = 0; e < STEM_EXTENSIONS.length; e++) if (lower.endsWith(STEM_EXTENSIONS[e])) return e;
-  return -1;
+  const dot = lower.lastIndexOf('.');
+  return dot < 0 ? -1 : (EXTENSION_IDS.get(lower.slice(dot)) ?? -1);
 }
 
 /** A name without its model extension (`sd3.5_large.safetensors` → `sd3.5_large`; `sd3.5` stays). */
@@ -67,6 +69,8 @@ function ratio(matches: number, length: number): number {
 
 /** Lower-cased file names of one location list, their folded codes, stem ends and extensions. */
 interface PreparedList {
+  /** Indices by path length: a file tied with a shorter path can be skipped without comparing names. */
+  order: Int32Array;
   filenames: string[];
   /** File i's folded codes are codes[starts[i], starts[i] + filenames[i].length). */
   codes: Uint8Array;
@@ -89,7 +93,7 @@ function prepare(locations: readonly ModelLocation[]): PreparedList {
       starts[i] = total;
       total += filenames[i].length;
     }
-    list = { filenames, codes: new Uint8Array(total), starts, stemLengths: new Int32Array(n), extensions: new Int8Array(n) };
+    list = { order: byPathLength(locations), filenames, codes: new Uint8Array(total), starts, stemLengths: new Int32Array(n), extensions: new Int8Array(n) };
     for (let i = 0; i < n; i++) {
       const name = filenames[i];
       foldedCodes(name, list.codes, starts[i]);
@@ -99,6 +103,18 @@ function prepare(locations: readonly ModelLocation[]): PreparedList {
     preparedLists.set(locations, list);
   }
   return list;
+}
+
+/** Indices of `locations` by relative path length, then list order (a counting sort). */
+function byPathLength(locations: readonly ModelLocation[]): Int32Array {
+  let longest = 0;
+  for (const l of locations) longest = Math.max(longest, l.relativePath.length);
+  const starts = new Int32Array(longest + 2);
+  for (const l of locations) starts[l.relativePath.length + 1]++;
+  for (let length = 1; length <= longest + 1; length++) starts[length] += starts[length - 1];
+  const order = new Int32Array(locations.length);
+  locations.forEach((l, i) => (order[starts[l.relativePath.length]++] = i));
+  return order;
 }
 
 interface Scored {
@@ -124,7 +140,7 @@ export function fuzzyCandidates(value: string, locations: readonly ModelLocation
   const lt = term.length;
   const ls = termStem.length;
   const lx = lt - ls;
-  const { filenames, codes, starts, stemLengths, extensions } = prepare(locations);
+  const { order, filenames, codes, starts, stemLengths, extensions } = prepare(locations);
   const stemPattern = new LcsPattern(termStem);
   const termPattern = lx === 0 ? stemPattern : new LcsPattern(term);
   const path = (i: number) => locations[i].relativePath;
@@ -141,7 +157,8 @@ export function fuzzyCandidates(value: string, locations: readonly ModelLocation
     return score > last.score || (score === last.score && before(i, last.index));
   };
   const withBonus = (score: number, bonus: boolean) => (bonus ? Math.min(1, score + SUBSTRING_BONUS) : score);
-  for (let i = 0; i < filenames.length; i++) {
+  for (let k = 0; k < order.length; k++) {
+    const i = order[k];
     const name = filenames[i];
     const lf = name.length;
     const lfs = stemLengths[i];
