@@ -24,9 +24,16 @@ export async function activate(context: vscode.ExtensionContext): Promise<ComfyM
   const ctx: Ctx = { extension: context, log, client, statusBar };
   context.subscriptions.push(log, statusBar, statusEmitter, client, ...registerCommands(ctx));
 
+  let shownMessage: string | undefined;
   const onStatus = (status: StatusResult) => {
     statusBar.update(status);
     statusEmitter.fire(status);
+    // A message is news the user should see once (e.g. a corrupt index set aside and rebuilt).
+    if (status.message && status.message !== shownMessage) {
+      shownMessage = status.message;
+      const show = status.state === 'error' ? vscode.window.showErrorMessage : vscode.window.showWarningMessage;
+      void show(`Comfy Models: ${status.message}`, 'Show Log').then((pick) => pick && log.show());
+    }
   };
   const ready = (async () => {
     await client.start();
