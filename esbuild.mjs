@@ -1,7 +1,7 @@
 // Bundles one file per process: the extension (client), the language server and the CLI.
 // `tsc -b` type-checks; esbuild only bundles. sql.js loads its wasm from beside the server bundle.
 import * as esbuild from 'esbuild';
-import { copyFileSync, mkdirSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
 
 const production = process.argv.includes('--production');
 const common = {
@@ -15,6 +15,8 @@ const common = {
   legalComments: 'none',
   // jsonc-parser's UMD build requires its modules dynamically, which a bundle cannot follow: take its ESM build.
   mainFields: ['module', 'main'],
+  // Native BLAKE3 (optional): loaded at run time by core/hash/blake3.ts, never bundled.
+  external: ['@napi-rs/blake-hash'],
 };
 
 await Promise.all([
@@ -26,3 +28,11 @@ await Promise.all([
 ]);
 mkdirSync('server/dist', { recursive: true });
 copyFileSync('node_modules/sql.js/dist/sql-wasm.wasm', 'server/dist/sql-wasm.wasm');
+// The build platform's native BLAKE3 binary beside the bundles (the package ships no node_modules), named as
+// core/hash/blake3.ts looks for it; without one, hashing falls back to WASM.
+const napi = 'node_modules/@napi-rs';
+const nativeBlake3 = (existsSync(napi) ? readdirSync(napi) : [])
+  .filter((d) => d.startsWith('blake-hash-'))
+  .flatMap((d) => readdirSync(`${napi}/${d}`).filter((f) => f.endsWith('.node')).map((f) => `${napi}/${d}/${f}`));
+if (nativeBlake3.length === 1) copyFileSync(nativeBlake3[0], `server/dist/blake3-${process.platform}-${process.arch}.node`);
+else console.warn(`esbuild.mjs: ${nativeBlake3.length} native BLAKE3 binaries found, none copied (WASM fallback): ${nativeBlake3.join(', ')}`);

