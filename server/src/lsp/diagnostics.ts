@@ -54,7 +54,8 @@ function missingMessage(r: ResolvedReference & { resolution: { status: 'missing'
   const { reference: ref, resolution } = r;
   const parts = [`Model '${ref.value}' was not found in ${where(ref.category)}.`];
   const best = resolution.candidates[0];
-  if (best) parts.push(`Closest indexed model: '${best.location.name}' (${Math.round(best.score * 100)}%, ${best.confidence}).`);
+  // A weak ("possible") match is named in the hover, not in the message: it is usually noise.
+  if (best && best.confidence !== 'possible') parts.push(`Closest indexed model: '${best.location.name}' (${Math.round(best.score * 100)}%, ${best.confidence}).`);
   if (resolution.downloadUrls[0]) parts.push(`Download source: ${hostOf(resolution.downloadUrls[0])}.`);
   return parts.join(' ');
 }
