@@ -13,7 +13,7 @@ const formatSize = (bytes: number) =>
   bytes >= 1e9 ? `${(bytes / 1e9).toFixed(2)} GB` : bytes >= 1e6 ? `${(bytes / 1e6).toFixed(1)} MB` : `${Math.max(1, Math.round(bytes / 1e3))} KB`;
 
 /** Let the user pick an indexed model; resolves undefined when the pick is dismissed. */
-export function pickModel(ctx: Ctx, options: { category?: string | null; initial?: string; title: string }): Promise<SearchModelItem | undefined> {
+export function pickModel(ctx: Ctx, options: { category?: string | null; similarTo?: string; title: string }): Promise<SearchModelItem | undefined> {
   const qp = vscode.window.createQuickPick<ModelPick>();
   qp.title = options.title;
   qp.placeholder = options.category ? `Search ${options.category} by name, path or hash` : 'Search models by name, path or hash';
@@ -26,7 +26,7 @@ export function pickModel(ctx: Ctx, options: { category?: string | null; initial
     const cts = (pending = new vscode.CancellationTokenSource());
     qp.busy = true;
     try {
-      const items = await ctx.client.sendRequest(SearchModelsRequest.type, { query, category: options.category, limit: 200 }, cts.token);
+      const items = await ctx.client.sendRequest(SearchModelsRequest.type, { query, category: options.category, similarTo: options.similarTo, limit: 200 }, cts.token);
       if (cts.token.isCancellationRequested) return;
       qp.items = items.map((model) => ({
         label: model.relativePath,
@@ -57,17 +57,14 @@ export function pickModel(ctx: Ctx, options: { category?: string | null; initial
         qp.dispose();
       }),
     ];
-    qp.value = options.initial ?? '';
     qp.show();
-    void search(qp.value);
+    void search('');
   });
 }
 
 /** The quick fix "Search model index…": pick a model, then map or replace the reference with it. */
 export async function resolveReferenceInteractively(ctx: Ctx, reference: ReferenceTarget): Promise<boolean> {
-  const base = reference.value.replace(/\\/g, '/').split('/').pop() ?? reference.value;
-  const stem = base.replace(/\.[^.]+$/, '');
-  const model = await pickModel(ctx, { category: reference.category, initial: stem, title: `Resolve '${reference.value}'` });
+  const model = await pickModel(ctx, { category: reference.category, similarTo: reference.value, title: `Resolve '${reference.value}'` });
   if (!model) return false;
   const how = await vscode.window.showQuickPick(
     [

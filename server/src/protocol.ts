@@ -46,6 +46,11 @@ export interface SearchModelsParams {
   /** Restrict to a canonical category. */
   category?: string | null;
   limit?: number;
+  /**
+   * A reference value being resolved: while `query` is empty, rank the category like the fuzzy
+   * candidates of that value (the quick fix's list), then the rest of the category by name.
+   */
+  similarTo?: string;
 }
 
 export interface SearchModelItem {

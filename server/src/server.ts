@@ -10,7 +10,7 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Logger } from './core/log';
 import { IndexService } from './indexService';
-import { IndexChangedNotification, SearchModelsRequest, StatusRequest, SyncIndexRequest } from './protocol';
+import { IndexChangedNotification, StatusRequest, SyncIndexRequest } from './protocol';
 import { registerLanguageFeatures, watchManifests } from './lsp/languageFeatures';
 import { SettingsCache } from './lsp/settingsCache';
 import { WorkspaceFiles } from './lsp/workspaceFiles';
@@ -99,7 +99,6 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
 
   connection.onRequest(StatusRequest.type, () => index!.status());
   connection.onRequest(SyncIndexRequest.type, () => index!.sync());
-  connection.onRequest(SearchModelsRequest.type, (params) => index!.search(params));
 
   connection.onShutdown(() => index?.dispose());
 

@@ -175,6 +175,26 @@ describe('language features on a workflow', () => {
     assert.equal(sameRef[0].severity, 4);
   });
 
+  test('hover on a manifest hash shows the model, its file and the workflows that map to it', async () => {
+    const manifestPath = join(ws, 'pyproject.toml');
+    const toml = readFileSync(manifestPath, 'utf8');
+    await s.open(manifestPath, toml);
+    const hash = /^"([0-9a-f]{16})" = \{ filename/m.exec(toml)![1];
+    const doc = TextDocument.create('file:///x', 'toml', 0, toml);
+    const h = await s.h.client.sendRequest(HoverRequest.type, { textDocument: { uri: s.uri(manifestPath) }, position: doc.positionAt(toml.indexOf(hash) + 3) });
+    const text = (h!.contents as MarkupContent).value;
+    assert.match(text, /sd_xl_base_1\.0\.safetensors/);
+    assert.match(text, /checkpoints\/sd_xl_base_1\.0\.safetensors/);
+    assert.match(text, /Mapped in workflows\*\* `main`/);
+  });
+
+  test('the search palette lists a reference\'s candidates first, ranked like the quick fixes', async () => {
+    const items = (await s.h.client.sendRequest('comfyModels/searchModels', { query: '', category: 'checkpoints', similarTo: 'sd_xl_base.safetensors' })) as { relativePath: string }[];
+    assert.deepEqual(items.map((i) => i.relativePath), ['checkpoints/sd_xl_base_1.0.safetensors', 'checkpoints/lonely.safetensors']);
+    const typed = (await s.h.client.sendRequest('comfyModels/searchModels', { query: 'lone', category: 'checkpoints', similarTo: 'sd_xl_base.safetensors' })) as { relativePath: string }[];
+    assert.deepEqual(typed.map((i) => i.relativePath), ['checkpoints/lonely.safetensors']);
+  });
+
   test('"Replace with" rewrites the value in the workflow JSON and the warning is gone', async () => {
     const diags = await s.pull(wf);
     const wrong = diags.find((d) => d.code === 'wrong-folder')!;

@@ -12,7 +12,7 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Logger } from '../core/log';
 import { readManifest } from '../core/manifest/read';
 import type { IndexService } from '../indexService';
-import { FixEditRequest } from '../protocol';
+import { FixEditRequest, SearchModelsRequest } from '../protocol';
 import { WorkflowAnalyzer } from './analysis';
 import { manifestCodeActions, mapAction, workflowCodeActions, type FixContext } from './codeActions';
 import { workflowLenses } from './codeLens';
@@ -22,6 +22,7 @@ import { replaceEdit } from './fixes';
 import { manifestHashHover, referenceHover } from './hover';
 import { manifestHashAt, referenceAt } from './referenceAt';
 import { runSafe } from './runSafe';
+import { searchModels } from './search';
 import type { SettingsCache } from './settingsCache';
 import { uriToPath, type WorkspaceFiles } from './workspaceFiles';
 
@@ -107,6 +108,8 @@ export function registerLanguageFeatures({ connection, documents, index, setting
       return doc && isJson(doc) ? workflowLenses(await analyze(doc)) : [];
     }),
   );
+
+  connection.onRequest(SearchModelsRequest.type, (params, token) => runSafe(log, token, 'search', [], () => searchModels(index.query(), params)));
 
   connection.onRequest(FixEditRequest.type, (params, token) =>
     runSafe(log, token, 'fixEdit', null, async () => {
