@@ -1,11 +1,15 @@
 // Cross-process lock for the index file: `<index>.lock` created exclusively, holding the owner's pid.
-// A lock whose owner is gone (or older than STALE_MS) is broken. Waiting is driven by fs.watch events on
-// the folder; a guard timer re-checks in case the platform drops an event (it never delays a free lock).
+// Waiting is driven by fs.watch on the lock's folder: the holder's release (unlink) wakes every waiter, which
+// then races to create the file. A holder that dies sends no event, so a watchdog deadline bounds how long
+// that can go unseen: when it passes, the waiter checks the holder's pid and breaks a dead (or stale) lock.
+// The watchdog also covers a platform that drops a watch event. It never delays a lock that is free.
 import { promises as fsp, watch } from 'node:fs';
 import { basename, dirname } from 'node:path';
 
+/** A lock older than this is broken even if its pid is alive (the pid may have been reused). */
 const STALE_MS = 60_000;
-const GUARD_MS = 200;
+/** Longest wait without an event before the holder's liveness is checked. */
+const WATCHDOG_MS = 2_000;
 
 function alive(pid: number): boolean {
   try {
@@ -16,58 +20,91 @@ function alive(pid: number): boolean {
   }
 }
 
-async function tryAcquire(lockPath: string): Promise<boolean> {
+async function tryCreate(lockPath: string): Promise<boolean> {
   try {
     await fsp.writeFile(lockPath, String(process.pid), { flag: 'wx' });
     return true;
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw err;
   }
+}
+
+/** The live holder's pid (0 while it is still writing it), or undefined when the lock is gone or was broken. */
+async function liveHolder(lockPath: string): Promise<number | undefined> {
+  let pid: number;
+  let ageMs: number;
   try {
     const [text, st] = await Promise.all([fsp.readFile(lockPath, 'utf8'), fsp.stat(lockPath)]);
-    const pid = Number(text);
-    if ((Number.isInteger(pid) && pid > 0 && !alive(pid)) || Date.now() - st.mtimeMs > STALE_MS) await fsp.rm(lockPath, { force: true });
+    pid = Number(text);
+    ageMs = Date.now() - st.mtimeMs;
   } catch {
-    // The lock vanished between the two calls: the next attempt will tell.
+    return undefined; // released between the attempt and this look
   }
-  return false;
+  // An empty pid is a holder between creating the file and writing it: alive unless it is stale.
+  const dead = Number.isInteger(pid) && pid > 0 && !alive(pid);
+  if (!dead && ageMs <= STALE_MS) return Number.isInteger(pid) ? pid : 0;
+  await fsp.rm(lockPath, { force: true });
+  return undefined;
 }
 
-/** Resolves when the folder reports a change to the lock file (or the guard fires); `close` stops watching. */
-function watchLock(lockPath: string): { changed: Promise<void>; close(): void } {
+/** Changes to the lock file seen through a watch on its folder, latched so none is lost between waits. */
+function lockChanges(lockPath: string): { next(deadlineMs: number): Promise<void>; close(): void } {
   const name = basename(lockPath);
-  let close = () => {};
-  const changed = new Promise<void>((resolve) => {
-    const watcher = watch(dirname(lockPath), (_event, file) => {
-      if (!file || file === name) close();
-    });
-    const guard = setTimeout(() => close(), GUARD_MS);
-    close = () => {
-      watcher.close();
-      clearTimeout(guard);
-      resolve();
-    };
-    watcher.on('error', () => close());
+  let changed = false;
+  let wake = () => {};
+  const fire = () => {
+    changed = true;
+    wake();
+  };
+  const watcher = watch(dirname(lockPath), (_event, file) => {
+    if (!file || file === name) fire();
   });
-  return { changed, close };
+  watcher.on('error', fire); // a broken watch leaves the watchdog to carry on
+  return {
+    next: (deadlineMs) =>
+      new Promise<void>((resolve) => {
+        if (changed) {
+          changed = false;
+          return resolve();
+        }
+        const watchdog = setTimeout(() => wake(), deadlineMs);
+        wake = () => {
+          clearTimeout(watchdog);
+          wake = () => {};
+          changed = false;
+          resolve();
+        };
+      }),
+    close: () => watcher.close(),
+  };
 }
 
-/** Run `fn` while holding the lock of `path`. */
-export async function withFileLock<T>(path: string, fn: () => Promise<T>): Promise<T> {
+/** Called once when the lock is held by another live process, before waiting for it. */
+export type OnLockWait = (holderPid: number) => void;
+
+async function acquire(lockPath: string, onWait?: OnLockWait): Promise<void> {
+  if (await tryCreate(lockPath)) return;
+  const changes = lockChanges(lockPath); // watch before the next attempt, so a release after it is seen
+  try {
+    for (;;) {
+      if (await tryCreate(lockPath)) return;
+      const holder = await liveHolder(lockPath);
+      if (holder === undefined) continue;
+      onWait?.(holder);
+      onWait = undefined;
+      await changes.next(WATCHDOG_MS);
+    }
+  } finally {
+    changes.close();
+  }
+}
+
+/** Run `fn` while holding the lock of `path`; `onWait` hears when another process holds it first. */
+export async function withFileLock<T>(path: string, fn: () => Promise<T>, onWait?: OnLockWait): Promise<T> {
   const lockPath = `${path}.lock`;
   await fsp.mkdir(dirname(path), { recursive: true });
-  for (;;) {
-    const w = watchLock(lockPath); // watch first, so a release between the attempt and the wait is seen
-    const acquired = await tryAcquire(lockPath).catch((err) => {
-      w.close();
-      throw err;
-    });
-    if (acquired) {
-      w.close();
-      break;
-    }
-    await w.changed;
-  }
+  await acquire(lockPath, onWait);
   try {
     return await fn();
   } finally {
