@@ -55,8 +55,10 @@ function startHelper(): Worker {
   w.unref(); // an idle helper never keeps the process alive; see track()
   w.on('message', (m: { job: number; digest?: string }) => waiting.get(m.job)?.shift()?.resolve(m.digest));
   const fail = (err: Error) => {
-    if (helper === w) helper = undefined; // the next job starts a fresh one
-    for (const waiters of waiting.values()) for (const x of waiters.splice(0)) x.reject(err);
+    if (helper !== w) return; // 'exit' after 'error': already handled
+    helper = undefined; // the next job starts a fresh one, with an empty job table
+    for (const waiters of waiting.values()) for (const x of waiters) x.reject(err);
+    waiting.clear();
   };
   w.on('error', fail);
   w.on('exit', (code) => fail(new Error(`the SHA-256 helper thread exited (code ${code})`)));
@@ -81,7 +83,10 @@ export function helperThreadSha256(chunk: number, slots: number): Sha256Sink | u
     if (!waiting.delete(job)) return;
     if (waiting.size === 0) w.unref();
   };
-  const reply = () => new Promise<string | undefined>((resolve, reject) => waiters.push({ resolve, reject }));
+  const reply = () =>
+    waiting.get(job) === waiters // gone: the helper died (or the job was closed), nothing will answer
+      ? new Promise<string | undefined>((resolve, reject) => waiters.push({ resolve, reject }))
+      : Promise.reject(new Error('the SHA-256 helper thread stopped'));
   w.postMessage({ type: 'start', job, memory });
   return {
     buffers,
