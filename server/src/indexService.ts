@@ -8,6 +8,7 @@ import { IndexSnapshot } from './core/index/snapshot';
 import { IndexStore } from './core/index/store';
 import { syncRoots } from './core/index/sync';
 import type { Logger } from './core/log';
+import { prepareFuzzy } from './core/resolve/fuzzy';
 import { resolveRoots, rootKey, type ModelRoot } from './core/roots';
 import type { IndexState, SearchModelItem, SearchModelsParams, StatusResult, SyncResult } from './protocol';
 import type { Settings } from './settings';
@@ -34,6 +35,9 @@ type RootRequest = 'all' | Set<string>;
 
 const EMPTY_SNAPSHOT = new IndexSnapshot(-1, []);
 
+/** Let pending I/O (LSP requests) run before the next step of background work. */
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 export class IndexService {
   private settings: Settings | undefined;
   private store: IndexStore | undefined;
@@ -46,7 +50,8 @@ export class IndexService {
   private readonly abort = new AbortController();
   private running: Promise<SyncResult> | undefined;
   private queued: { roots: RootRequest; promise: Promise<SyncResult> } | undefined;
-  private notifiedGeneration = -1;
+  /** The snapshot last announced (or being warmed up to be announced) to onDidChangeIndex listeners. */
+  private announced: IndexSnapshot = EMPTY_SNAPSHOT;
   private disposed = false;
   private scoped: { generation: number; roots: ModelRoot[]; snapshot: IndexSnapshot } | undefined;
 
@@ -100,7 +105,10 @@ export class IndexService {
     return this.request('all');
   }
 
-  /** The index as the language features see it: locations under the configured roots only. */
+  /**
+   * The index as the language features see it: locations under the configured roots only. Each new
+   * snapshot takes over the previous one's unchanged category lists, and with them what is cached per list.
+   */
   query(): IndexSnapshot {
     if (!this.store) return EMPTY_SNAPSHOT;
     const all = this.store.snapshot();
@@ -108,9 +116,26 @@ export class IndexService {
     if (s && s.generation === all.generation && s.roots === this.roots) return s.snapshot;
     const keys = new Set(this.roots.map(rootKey));
     const inScope = all.locations.filter((l) => keys.has(rootKey({ path: l.root, category: l.rootCategory })));
-    const snapshot = inScope.length === all.locations.length ? all : new IndexSnapshot(all.generation, inScope);
+    const snapshot = new IndexSnapshot(all.generation, inScope.length === all.locations.length ? all.locations : inScope, s?.snapshot);
     this.scoped = { generation: all.generation, roots: this.roots, snapshot };
     return snapshot;
+  }
+
+  /**
+   * Build what the first diagnostics pull in `snapshot` would otherwise pay for: its lookups and the
+   * fuzzy preparation of each category (lists taken over from the previous snapshot are ready already).
+   * Yields between steps so requests are answered meanwhile; stops when a newer snapshot replaced it.
+   */
+  private async warmUp(snapshot: IndexSnapshot): Promise<void> {
+    const current = () => !this.disposed && this.announced === snapshot;
+    await yieldToEventLoop();
+    if (!current()) return;
+    snapshot.prepare();
+    for (const list of [...snapshot.categoryLists(), snapshot.byCategory(null)]) {
+      await yieldToEventLoop();
+      if (!current()) return;
+      prepareFuzzy(list);
+    }
   }
 
   /** Ranked search for completion and the search palette. */
@@ -227,12 +252,18 @@ export class IndexService {
     }
   }
 
+  /** Report the state; when the index content changed, warm the new snapshot up, then tell the listeners. */
   private changed(): void {
     if (this.disposed) return;
     this.options.onChanged(this.status());
-    const generation = this.query().generation;
-    if (generation === this.notifiedGeneration) return; // state only: the content is the same
-    this.notifiedGeneration = generation;
-    for (const l of this.listeners) l();
+    const snapshot = this.query();
+    if (snapshot === this.announced) return; // state only: the content is the same
+    this.announced = snapshot;
+    void this.warmUp(snapshot)
+      .catch((err) => this.options.log.error(`preparing the model index: ${err instanceof Error ? err.message : err}`))
+      .then(() => {
+        // When superseded, the newer snapshot's warm-up tells the listeners.
+        if (!this.disposed && this.announced === snapshot) this.listeners.forEach((l) => l());
+      });
   }
 }

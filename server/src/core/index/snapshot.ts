@@ -23,10 +23,60 @@ export interface SearchHit {
 
 const EMPTY: readonly IndexedLocation[] = Object.freeze([]);
 
-function push(map: Map<string | null, IndexedLocation[]>, key: string | null, loc: IndexedLocation): void {
-  const list = map.get(key);
-  if (list) list.push(loc);
-  else map.set(key, [loc]);
+/** A lookup value: the one location under a key (most names and hashes have one), or several in index order. */
+type Entry = IndexedLocation | IndexedLocation[];
+
+function add(map: Map<string, Entry>, key: string, loc: IndexedLocation): void {
+  const entry = map.get(key);
+  if (entry === undefined) map.set(key, loc);
+  else if (Array.isArray(entry)) entry.push(loc);
+  else map.set(key, [entry, loc]);
+}
+
+/** The locations of an entry that pass `fits`, as a list. */
+function select(entry: Entry | undefined, fits?: (loc: IndexedLocation) => boolean): readonly IndexedLocation[] {
+  if (entry === undefined) return EMPTY;
+  if (!Array.isArray(entry)) return !fits || fits(entry) ? [entry] : EMPTY;
+  return fits ? entry.filter(fits) : entry;
+}
+
+/** Lookups by name, file name, full hash and category: what resolving a workflow needs. */
+interface NameLookups {
+  /** Lower-case name, and lower-case path under the root where it differs from the name. */
+  byName: Map<string, Entry>;
+  /** Lower-case file name. */
+  byFilename: Map<string, Entry>;
+  bySha256: Map<string, Entry>;
+  byBlake3: Map<string, Entry>;
+  /**
+   * Per category, its locations in index order. A list equal to the previous snapshot's is that same
+   * array, so what is cached per list (fuzzy preparation and candidates) stays valid across snapshots.
+   */
+  byCategory: Map<string | null, readonly IndexedLocation[]>;
+  /** Every location: `locations`, or the previous snapshot's list when nothing changed. */
+  all: readonly IndexedLocation[];
+}
+
+/** Whether two locations hold the same values (fields derived from the path included). */
+function sameLocation(a: IndexedLocation, b: IndexedLocation): boolean {
+  return (
+    a.hash === b.hash && a.root === b.root && a.rootCategory === b.rootCategory && a.relativePath === b.relativePath && a.name === b.name &&
+    a.size === b.size && a.mtimeMs === b.mtimeMs && a.sha256 === b.sha256 && a.blake3 === b.blake3
+  );
+}
+
+/**
+ * `before` refilled with the locations of `list` when they hold the same values, pair by pair; else `list`.
+ * The array a previous snapshot handed out thereby stays the one handed out (and what is cached for it
+ * valid), while it holds this snapshot's location objects, not a second copy of them.
+ */
+function adopt(before: readonly IndexedLocation[] | undefined, list: readonly IndexedLocation[]): readonly IndexedLocation[] {
+  if (!before || before === list) return list;
+  if (before.length !== list.length) return list;
+  for (let i = 0; i < list.length; i++) if (!sameLocation(before[i], list[i])) return list;
+  const reused = before as IndexedLocation[];
+  for (let i = 0; i < list.length; i++) reused[i] = list[i];
+  return reused;
 }
 
 /** `root + kind + path`: identity of a location (matches the table's unique key). */
@@ -48,10 +98,24 @@ function subsequence(haystack: string, needle: string): number {
 }
 
 export class IndexSnapshot implements IndexQuery {
-  // Each lookup map is built on first use: a sync needs only hashes and paths, completion only names.
+  // Lookups are built on first use, each group in one pass: a sync needs only hashes and paths,
+  // completion only names.
+  /** By quick hash: what a sync, `model()` and the status need. */
+  private byHashMap: Map<string, Entry> | undefined;
+  private nameLookups: NameLookups | undefined;
   private readonly built = new Map<string, unknown>();
+  /** The previous snapshot's category lists, to reuse those that did not change (dropped once built). */
+  private previousCategories: NameLookups['byCategory'] | undefined;
+  private previousAll: readonly IndexedLocation[] | undefined;
 
-  constructor(readonly generation: number, readonly locations: readonly IndexedLocation[]) {}
+  /**
+   * @param previous the snapshot this one replaces: category lists equal to its (already built) ones
+   *   are taken over, so a new file in loras/ leaves what was cached for checkpoints/ valid.
+   */
+  constructor(readonly generation: number, readonly locations: readonly IndexedLocation[], previous?: IndexSnapshot) {
+    this.previousCategories = previous?.nameLookups?.byCategory;
+    this.previousAll = previous?.nameLookups?.all;
+  }
 
   private lazy<T>(name: string, build: () => T): T {
     let v = this.built.get(name) as T | undefined;
@@ -59,25 +123,58 @@ export class IndexSnapshot implements IndexQuery {
     return v;
   }
 
-  private group(name: string, keys: (loc: IndexedLocation) => (string | null)[]): Map<string | null, IndexedLocation[]> {
-    return this.lazy(name, () => {
-      const map = new Map<string | null, IndexedLocation[]>();
-      for (const loc of this.locations) for (const k of keys(loc)) push(map, k, loc);
-      return map;
-    });
+  private get hashes(): Map<string, Entry> {
+    if (!this.byHashMap) {
+      this.byHashMap = new Map();
+      for (const loc of this.locations) add(this.byHashMap, loc.hash, loc);
+    }
+    return this.byHashMap;
   }
 
-  /**
-   * Names keyed `<category>\0<name>`; with no category asked (`*`), a file matches by its name under the
-   * category folder or by its path under the root.
-   */
-  private names(lower: boolean): Map<string | null, IndexedLocation[]> {
-    const f = lower ? (t: string) => t.toLowerCase() : (t: string) => t;
-    return this.group(lower ? 'nameLower' : 'name', (loc) => [
-      `${loc.category ?? ''}\u0000${f(loc.name)}`,
-      `*\u0000${f(loc.name)}`,
-      ...(loc.relativePath !== loc.name ? [`*\u0000${f(loc.relativePath)}`] : []),
-    ]);
+  private get names(): NameLookups {
+    return (this.nameLookups ??= this.buildNames());
+  }
+
+  /** Build every name lookup in one pass (toLowerCase hands back the string itself when it is lower case already). */
+  private buildNames(): NameLookups {
+    const byName = new Map<string, Entry>();
+    const byFilename = new Map<string, Entry>();
+    const bySha256 = new Map<string, Entry>();
+    const byBlake3 = new Map<string, Entry>();
+    const byCategory = new Map<string | null, readonly IndexedLocation[]>();
+    let category: string | null | undefined;
+    let list: IndexedLocation[] = [];
+    for (const loc of this.locations) {
+      const name = loc.name.toLowerCase();
+      const path = loc.relativePath.toLowerCase();
+      add(byName, name, loc);
+      if (path !== name) add(byName, path, loc);
+      add(byFilename, loc.filename.toLowerCase(), loc);
+      if (loc.sha256) add(bySha256, loc.sha256, loc);
+      if (loc.blake3) add(byBlake3, loc.blake3, loc);
+      if (loc.category !== category) {
+        category = loc.category;
+        list = (byCategory.get(category) as IndexedLocation[] | undefined) ?? [];
+        byCategory.set(category, list);
+      }
+      list.push(loc);
+    }
+    const previous = this.previousCategories;
+    if (previous) for (const [category, list] of byCategory) byCategory.set(category, adopt(previous.get(category), list));
+    const all = adopt(this.previousAll, this.locations);
+    this.previousCategories = this.previousAll = undefined;
+    return { byName, byFilename, bySha256, byBlake3, byCategory, all };
+  }
+
+  /** Build every lookup now (e.g. before the index is announced), instead of on the first query. */
+  prepare(): void {
+    void this.hashes;
+    void this.names;
+  }
+
+  /** The location list of each category (the arrays byCategory returns). */
+  categoryLists(): readonly (readonly IndexedLocation[])[] {
+    return [...this.names.byCategory.values()];
   }
 
   private get lowerNames(): string[] {
@@ -88,37 +185,41 @@ export class IndexSnapshot implements IndexQuery {
     return this.lazy('lowerFilenames', () => this.locations.map((l) => l.filename.toLowerCase()));
   }
 
-  private get byHashMap(): Map<string | null, IndexedLocation[]> {
-    return this.group('hash', (l) => [l.hash]);
-  }
-
-  private static categoryKey(category: string | null): string {
-    return category === null ? '*' : canonicalCategory(category);
+  /** Matches of `name` in a category, ignoring case or not; with no category, by path under the root too. */
+  private named(category: string | null, name: string, ignoreCase: boolean): readonly IndexedLocation[] {
+    const lower = name.toLowerCase();
+    const want = ignoreCase ? lower : name;
+    const same = ignoreCase ? (s: string) => s.length === want.length && s.toLowerCase() === want : (s: string) => s === want;
+    const entry = this.names.byName.get(lower);
+    if (category === null) return select(entry, (l) => same(l.name) || same(l.relativePath));
+    const canonical = canonicalCategory(category);
+    return select(entry, (l) => (l.category ?? '') === canonical && same(l.name));
   }
 
   byName(category: string | null, name: string): readonly ModelLocation[] {
-    return this.names(false).get(`${IndexSnapshot.categoryKey(category)}\u0000${name}`) ?? EMPTY;
+    return this.named(category, name, false);
   }
 
   byNameIgnoreCase(category: string | null, name: string): readonly ModelLocation[] {
-    return this.names(true).get(`${IndexSnapshot.categoryKey(category)}\u0000${name.toLowerCase()}`) ?? EMPTY;
+    return this.named(category, name, true);
   }
 
   byFilename(filename: string): readonly ModelLocation[] {
-    return this.group('filename', (l) => [l.filename.toLowerCase()]).get(filename.toLowerCase()) ?? EMPTY;
+    return select(this.names.byFilename.get(filename.toLowerCase()));
   }
 
   byHash(quickHash: string): readonly IndexedLocation[] {
-    return this.byHashMap.get(quickHash.toLowerCase()) ?? EMPTY;
+    return select(this.hashes.get(quickHash.toLowerCase()));
   }
 
   byFullHash(kind: 'sha256' | 'blake3', hex: string): readonly ModelLocation[] {
-    const full = this.group('full', (l) => [...(l.sha256 ? [`sha256:${l.sha256}`] : []), ...(l.blake3 ? [`blake3:${l.blake3}`] : [])]);
-    return full.get(`${kind}:${hex.toLowerCase()}`) ?? EMPTY;
+    const { bySha256, byBlake3 } = this.names;
+    return select((kind === 'sha256' ? bySha256 : byBlake3).get(hex.toLowerCase()));
   }
 
   byCategory(category: string | null): readonly ModelLocation[] {
-    return category === null ? this.locations : (this.group('category', (l) => [l.category]).get(canonicalCategory(category)) ?? EMPTY);
+    const { byCategory, all } = this.names;
+    return category === null ? all : (byCategory.get(canonicalCategory(category)) ?? EMPTY);
   }
 
   /** The location at this root + path, if indexed. */
@@ -129,11 +230,11 @@ export class IndexSnapshot implements IndexQuery {
 
   /** Every distinct quick hash with more than one live location, each with its locations. */
   duplicates(): IndexedLocation[][] {
-    return [...this.byHashMap.values()].filter((l) => l.length > 1);
+    return [...this.hashes.values()].filter((e): e is IndexedLocation[] => Array.isArray(e));
   }
 
   get modelCount(): number {
-    return this.byHashMap.size;
+    return this.hashes.size;
   }
 
   /**

@@ -82,6 +82,14 @@ interface PreparedList {
 /** Per location list; the index hands out the same array until its content changes. */
 const preparedLists = new WeakMap<readonly ModelLocation[], PreparedList>();
 
+/**
+ * Prepare `locations` for fuzzyCandidates now (e.g. right after an index change, in the background),
+ * so the first search in it does not pay for it. Cached per array: a second call costs a lookup.
+ */
+export function prepareFuzzy(locations: readonly ModelLocation[]): void {
+  prepare(locations);
+}
+
 function prepare(locations: readonly ModelLocation[]): PreparedList {
   let list = preparedLists.get(locations);
   if (!list) {

@@ -1,0 +1,101 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { IndexSnapshot, type IndexedLocation } from '../../server/src/core/index/snapshot';
+import { resolveReferences } from '../../server/src/core/resolve';
+import { fuzzyCandidates } from '../../server/src/core/resolve/fuzzy';
+import type { ModelReference } from '../../server/src/core/types';
+import { location } from './resolve-library';
+
+/** Fresh location objects every call, as the store reads them from its database for each snapshot. */
+function library(extra: string[] = []): IndexedLocation[] {
+  const paths = ['checkpoints/sd_xl_base_1.0.safetensors', 'checkpoints/SDXL/juggernautXL_v9.safetensors', 'loras/detail.safetensors', 'vae/sdxl_vae.safetensors', ...extra];
+  return paths.map((path, i) => location({ path, hash: (i + 1).toString(16).padStart(16, '0') }));
+}
+
+function built(locations: IndexedLocation[], previous?: IndexSnapshot): IndexSnapshot {
+  const snapshot = new IndexSnapshot(previous ? previous.generation + 1 : 1, locations, previous);
+  snapshot.prepare();
+  return snapshot;
+}
+
+test('a new snapshot hands out the previous array for each unchanged category, a new one where it changed', () => {
+  const first = built(library());
+  const checkpoints = first.byCategory('checkpoints');
+  const loras = first.byCategory('loras');
+  const second = built(library(['loras/new_style.safetensors']), first);
+
+  assert.equal(second.byCategory('checkpoints'), checkpoints, 'checkpoints did not change: same array');
+  assert.equal(second.byCategory('vae'), first.byCategory('vae'));
+  assert.notEqual(second.byCategory('loras'), loras, 'a file was added to loras');
+  assert.deepEqual(second.byCategory('loras').map((l) => l.name), ['detail.safetensors', 'new_style.safetensors']);
+  assert.notEqual(second.byCategory(null), first.byCategory(null), 'every location: changed');
+  // The reused array holds the new snapshot's objects: lookups by name and by category agree.
+  assert.equal(second.byName('checkpoints', 'sd_xl_base_1.0.safetensors')[0], second.byCategory('checkpoints')[0]);
+  assert.equal(second.byHash('0000000000000001')[0], second.byCategory('checkpoints')[0]);
+});
+
+test('fuzzy candidates reuse per unchanged category and follow the change where there is one', () => {
+  const first = built(library());
+  const before = fuzzyCandidates('detail_v2.safetensors', first.byCategory('loras'));
+  assert.deepEqual(before.map((c) => c.relativePath), ['loras/detail.safetensors']);
+  const second = built(library(['loras/detail_v2.safetensors']), first);
+  const after = fuzzyCandidates('detail_v2.safetensors', second.byCategory('loras'));
+  assert.equal(after[0].relativePath, 'loras/detail_v2.safetensors');
+  assert.equal(after[0].confidence, 'high');
+
+  // Through the resolver (its candidate cache is per list): unchanged checkpoints give the cached result.
+  const ref: ModelReference = { nodeId: '1', nodeType: 'CheckpointLoaderSimple', value: 'juggernaut_v9.safetensors', category: 'checkpoints', active: true, offset: 0, length: 0, kind: 'loader' };
+  const [a] = resolveReferences([ref], { index: first });
+  const [b] = resolveReferences([ref], { index: second });
+  assert.equal(a.resolution.status, 'missing');
+  assert.ok(a.resolution.status === 'missing' && b.resolution.status === 'missing');
+  assert.equal(b.resolution.candidates, a.resolution.candidates, 'same candidates array: nothing recomputed');
+});
+
+test('a changed value (size, full hash, moved file) or a category that went away is not reused', () => {
+  const withFullHash = () => library().map((l, i) => (i === 0 ? { ...l, sha256: 'f'.repeat(64) } : l));
+  const first = built(library());
+  const second = built(withFullHash(), first);
+  assert.notEqual(second.byCategory('checkpoints'), first.byCategory('checkpoints'));
+  assert.equal(second.byFullHash('sha256', 'F'.repeat(64)).length, 1);
+  assert.equal(second.byCategory('loras'), first.byCategory('loras'));
+
+  const third = built(withFullHash().filter((l) => l.category !== 'vae'), second);
+  assert.deepEqual(third.byCategory('vae'), []);
+  assert.equal(third.byCategory('checkpoints'), second.byCategory('checkpoints'));
+
+  const resized = withFullHash().filter((l) => l.category !== 'vae');
+  resized[2].size = 5;
+  const fourth = built(resized, third);
+  assert.notEqual(fourth.byCategory('loras'), third.byCategory('loras'));
+  assert.equal(fourth.byCategory('checkpoints'), third.byCategory('checkpoints'));
+
+  const moved = withFullHash().filter((l) => l.category !== 'vae');
+  moved[2] = location({ path: 'loras/sub/detail.safetensors', hash: moved[2].hash });
+  assert.notEqual(built(moved, fourth).byCategory('loras'), fourth.byCategory('loras'));
+});
+
+test('a previous snapshot whose lookups were never built passes nothing on', () => {
+  const unbuilt = new IndexSnapshot(1, library());
+  const next = built(library(), unbuilt);
+  assert.deepEqual(next.byCategory('checkpoints').map((l) => l.name), ['sd_xl_base_1.0.safetensors', 'SDXL/juggernautXL_v9.safetensors']);
+  assert.equal(built(library(), next).byCategory(null), next.byCategory(null), 'nothing changed: every list reused');
+});
+
+test('lookups keep their answers: several locations under one key, names by path, case folding', () => {
+  const twice = [
+    location({ path: 'loras/a.safetensors', hash: '00000000000000aa', root: '/r1' }),
+    location({ path: 'loras/A.safetensors', hash: '00000000000000bb', root: '/r2' }),
+    location({ path: 'checkpoints/a.safetensors', hash: '00000000000000aa', root: '/r2' }),
+  ];
+  const s = built(twice);
+  assert.deepEqual(s.byNameIgnoreCase('loras', 'A.SAFETENSORS').map((l) => l.root), ['/r1', '/r2']);
+  assert.deepEqual(s.byName('loras', 'A.safetensors').map((l) => l.root), ['/r2']);
+  assert.deepEqual(s.byName(null, 'a.safetensors').map((l) => l.relativePath), ['loras/a.safetensors', 'checkpoints/a.safetensors']);
+  assert.deepEqual(s.byName(null, 'checkpoints/a.safetensors').map((l) => l.root), ['/r2']);
+  assert.deepEqual(s.byName('checkpoints', 'checkpoints/a.safetensors'), [], 'with a category: by name only');
+  assert.deepEqual(s.byFilename('a.SAFETENSORS').length, 3);
+  assert.deepEqual(s.byHash('00000000000000AA').map((l) => l.category), ['loras', 'checkpoints']);
+  assert.equal(s.modelCount, 2);
+  assert.deepEqual(s.duplicates().map((d) => d.length), [2]);
+});
