@@ -8,7 +8,8 @@ import { IndexSnapshot } from './core/index/snapshot';
 import { IndexStore } from './core/index/store';
 import { syncRoots } from './core/index/sync';
 import type { Logger } from './core/log';
-import { prepareFuzzy } from './core/resolve/fuzzy';
+import { fuzzyCandidates, fuzzyQueries, prepareFuzzy } from './core/resolve/fuzzy';
+import type { ModelLocation } from './core/types';
 import { resolveRoots, rootKey, type ModelRoot } from './core/roots';
 import type { IndexState, SearchModelItem, SearchModelsParams, StatusResult, SyncResult } from './protocol';
 import type { Settings } from './settings';
@@ -37,6 +38,34 @@ const EMPTY_SNAPSHOT = new IndexSnapshot(-1, []);
 
 /** Let pending I/O (LSP requests) run before the next step of background work. */
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** Queries asked of a list that changed which are asked again of its successor while warming up. */
+const QUERIES_ASKED_AGAIN = 32;
+
+/**
+ * Build what the first diagnostics pull in `snapshot` would otherwise pay for, one step per `next()`:
+ * its lookups; per category (and for the whole index) the fuzzy preparation of its list and, when the
+ * list changed since `previous`, the fuzzy queries last asked of the old list. Lists `snapshot` took
+ * over from `previous` are ready already: their step costs a lookup.
+ */
+export function* warmUpSteps(snapshot: IndexSnapshot, previous?: IndexSnapshot): Generator<void, void, void> {
+  snapshot.prepare();
+  const before = previous?.prepared ? previous : undefined;
+  const lists: [readonly ModelLocation[], readonly ModelLocation[] | undefined][] = [...snapshot.categoryLists()].map(([category, list]) => [
+    list,
+    before?.categoryLists().get(category),
+  ]);
+  lists.push([snapshot.byCategory(null), before?.byCategory(null)]);
+  for (const [list, old] of lists) {
+    yield;
+    prepareFuzzy(list);
+    if (!old || old === list) continue;
+    for (const { value, limit } of fuzzyQueries(old, QUERIES_ASKED_AGAIN)) {
+      yield;
+      fuzzyCandidates(value, list, limit);
+    }
+  }
+}
 
 export class IndexService {
   private settings: Settings | undefined;
@@ -116,26 +145,19 @@ export class IndexService {
     if (s && s.generation === all.generation && s.roots === this.roots) return s.snapshot;
     const keys = new Set(this.roots.map(rootKey));
     const inScope = all.locations.filter((l) => keys.has(rootKey({ path: l.root, category: l.rootCategory })));
-    const snapshot = new IndexSnapshot(all.generation, inScope.length === all.locations.length ? all.locations : inScope, s?.snapshot);
+    const snapshot = inScope.length === all.locations.length ? all : new IndexSnapshot(all.generation, inScope);
+    if (s) snapshot.follow(s.snapshot);
     this.scoped = { generation: all.generation, roots: this.roots, snapshot };
     return snapshot;
   }
 
-  /**
-   * Build what the first diagnostics pull in `snapshot` would otherwise pay for: its lookups and the
-   * fuzzy preparation of each category (lists taken over from the previous snapshot are ready already).
-   * Yields between steps so requests are answered meanwhile; stops when a newer snapshot replaced it.
-   */
-  private async warmUp(snapshot: IndexSnapshot): Promise<void> {
-    const current = () => !this.disposed && this.announced === snapshot;
-    await yieldToEventLoop();
-    if (!current()) return;
-    snapshot.prepare();
-    for (const list of [...snapshot.categoryLists(), snapshot.byCategory(null)]) {
+  /** warmUpSteps, letting requests in between steps; stops when a newer snapshot replaced this one. */
+  private async warmUp(snapshot: IndexSnapshot, previous: IndexSnapshot): Promise<void> {
+    const steps = warmUpSteps(snapshot, previous);
+    do {
       await yieldToEventLoop();
-      if (!current()) return;
-      prepareFuzzy(list);
-    }
+      if (this.disposed || this.announced !== snapshot) return;
+    } while (!steps.next().done);
   }
 
   /** Ranked search for completion and the search palette. */
@@ -257,9 +279,10 @@ export class IndexService {
     if (this.disposed) return;
     this.options.onChanged(this.status());
     const snapshot = this.query();
-    if (snapshot === this.announced) return; // state only: the content is the same
+    const previous = this.announced;
+    if (snapshot === previous) return; // state only: the content is the same
     this.announced = snapshot;
-    void this.warmUp(snapshot)
+    void this.warmUp(snapshot, previous)
       .catch((err) => this.options.log.error(`preparing the model index: ${err instanceof Error ? err.message : err}`))
       .then(() => {
         // When superseded, the newer snapshot's warm-up tells the listeners.

@@ -1,9 +1,15 @@
 import assert from 'node:assert/strict';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { IndexSnapshot, type IndexedLocation } from '../../server/src/core/index/snapshot';
+import { nullLogger } from '../../server/src/core/log';
 import { resolveReferences } from '../../server/src/core/resolve';
-import { fuzzyCandidates } from '../../server/src/core/resolve/fuzzy';
+import { fuzzyCandidates, fuzzyQueries } from '../../server/src/core/resolve/fuzzy';
 import type { ModelReference } from '../../server/src/core/types';
+import { IndexService, warmUpSteps } from '../../server/src/indexService';
+import { normalizeSettings } from '../../server/src/settings';
+import { tempDir, writeFile } from '../helpers/files';
 import { location } from './resolve-library';
 
 /** Fresh location objects every call, as the store reads them from its database for each snapshot. */
@@ -13,7 +19,8 @@ function library(extra: string[] = []): IndexedLocation[] {
 }
 
 function built(locations: IndexedLocation[], previous?: IndexSnapshot): IndexSnapshot {
-  const snapshot = new IndexSnapshot(previous ? previous.generation + 1 : 1, locations, previous);
+  const snapshot = new IndexSnapshot(previous ? previous.generation + 1 : 1, locations);
+  if (previous) snapshot.follow(previous);
   snapshot.prepare();
   return snapshot;
 }
@@ -75,6 +82,20 @@ test('a changed value (size, full hash, moved file) or a category that went away
   assert.notEqual(built(moved, fourth).byCategory('loras'), fourth.byCategory('loras'));
 });
 
+test('warming up a snapshot asks the queries of a changed list again, of its successor', () => {
+  const first = built(library());
+  fuzzyCandidates('detail_v2.safetensors', first.byCategory('loras'), 3);
+  fuzzyCandidates('juggernaut.safetensors', first.byCategory('checkpoints'));
+  const second = new IndexSnapshot(2, library(['loras/detail_v2.safetensors']));
+  second.follow(first);
+  second.prepare();
+  assert.deepEqual(fuzzyQueries(second.byCategory('loras'), 10), []);
+  for (const _ of warmUpSteps(second, first));
+  assert.deepEqual(fuzzyQueries(second.byCategory('loras'), 10), [{ value: 'detail_v2.safetensors', limit: 3 }]);
+  assert.equal(second.byCategory('checkpoints'), first.byCategory('checkpoints'), 'taken over, answers and all');
+  assert.deepEqual(fuzzyQueries(second.byCategory('checkpoints'), 10), [{ value: 'juggernaut.safetensors', limit: 5 }]);
+});
+
 test('a previous snapshot whose lookups were never built passes nothing on', () => {
   const unbuilt = new IndexSnapshot(1, library());
   const next = built(library(), unbuilt);
@@ -98,4 +119,42 @@ test('lookups keep their answers: several locations under one key, names by path
   assert.deepEqual(s.byHash('00000000000000AA').map((l) => l.category), ['loras', 'checkpoints']);
   assert.equal(s.modelCount, 2);
   assert.deepEqual(s.duplicates().map((d) => d.length), [2]);
+});
+
+test('IndexService announces an index change once the snapshot is warmed up, keeping unchanged categories', async () => {
+  const dir = tempDir('cm-warm-');
+  const models = join(dir, 'models');
+  writeFile(join(models, 'checkpoints/base.safetensors'), 'checkpoint');
+  writeFile(join(models, 'loras/detail.safetensors'), 'lora');
+  const service = new IndexService({ version: 'test', defaultIndexPath: join(dir, 'index.db'), log: nullLogger, onChanged() {} });
+  /** Resolves at the first announcement after which `ready` holds of the snapshot. */
+  const announced = (ready: (s: IndexSnapshot) => boolean) =>
+    new Promise<IndexSnapshot>((resolve) => {
+      const sub = service.onDidChangeIndex(() => {
+        const snapshot = service.query();
+        if (!ready(snapshot)) return;
+        sub.dispose();
+        resolve(snapshot);
+      });
+    });
+  try {
+    const first = announced((s) => s.locations.length === 2);
+    await service.configure(normalizeSettings({ modelDirectories: [models] }));
+    const before = await first;
+    assert.ok(before.prepared, 'lookups built before the listeners are told');
+    const checkpoints = before.byCategory('checkpoints');
+    const loras = before.byCategory('loras');
+
+    const second = announced((s) => s.byCategory('loras').length === 2);
+    writeFile(join(models, 'loras/style.safetensors'), 'another lora');
+    await service.sync();
+    const after = await second;
+    assert.notEqual(after, before);
+    assert.ok(after.prepared);
+    assert.equal(after.byCategory('checkpoints'), checkpoints, 'unchanged: the same array');
+    assert.notEqual(after.byCategory('loras'), loras);
+  } finally {
+    service.dispose();
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

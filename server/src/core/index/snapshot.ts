@@ -42,9 +42,10 @@ function select(entry: Entry | undefined, fits?: (loc: IndexedLocation) => boole
 
 /** Lookups by name, file name, full hash and category: what resolving a workflow needs. */
 interface NameLookups {
-  /** Lower-case name, and lower-case path under the root where it differs from the name. */
-  byName: Map<string, Entry>;
-  /** Lower-case file name. */
+  /**
+   * Lower-case file name. It is the last segment of every name and path under the root, so one key per
+   * location serves lookups by name and by path too (a name shared by several files costs a filter).
+   */
   byFilename: Map<string, Entry>;
   bySha256: Map<string, Entry>;
   byBlake3: Map<string, Entry>;
@@ -57,23 +58,26 @@ interface NameLookups {
   all: readonly IndexedLocation[];
 }
 
-/** Whether two locations hold the same values (fields derived from the path included). */
+/** Whether two locations hold the same values (name, file name and category follow from root and path). */
 function sameLocation(a: IndexedLocation, b: IndexedLocation): boolean {
   return (
-    a.hash === b.hash && a.root === b.root && a.rootCategory === b.rootCategory && a.relativePath === b.relativePath && a.name === b.name &&
-    a.size === b.size && a.mtimeMs === b.mtimeMs && a.sha256 === b.sha256 && a.blake3 === b.blake3
+    a.relativePath === b.relativePath && a.hash === b.hash && a.size === b.size && a.mtimeMs === b.mtimeMs && a.root === b.root &&
+    a.rootCategory === b.rootCategory && a.sha256 === b.sha256 && a.blake3 === b.blake3
   );
 }
 
 /**
- * `before` refilled with the locations of `list` when they hold the same values, pair by pair; else `list`.
+ * `before` refilled with `list`'s locations when `same(before[i], list[i])` for every i; else `list`.
  * The array a previous snapshot handed out thereby stays the one handed out (and what is cached for it
  * valid), while it holds this snapshot's location objects, not a second copy of them.
  */
-function adopt(before: readonly IndexedLocation[] | undefined, list: readonly IndexedLocation[]): readonly IndexedLocation[] {
-  if (!before || before === list) return list;
-  if (before.length !== list.length) return list;
-  for (let i = 0; i < list.length; i++) if (!sameLocation(before[i], list[i])) return list;
+function adopt(
+  before: readonly IndexedLocation[] | undefined,
+  list: readonly IndexedLocation[],
+  same: (a: IndexedLocation, b: IndexedLocation) => boolean,
+): readonly IndexedLocation[] {
+  if (!before || before === list || before.length !== list.length) return list;
+  for (let i = 0; i < list.length; i++) if (!same(before[i], list[i])) return list;
   const reused = before as IndexedLocation[];
   for (let i = 0; i < list.length; i++) reused[i] = list[i];
   return reused;
@@ -108,13 +112,17 @@ export class IndexSnapshot implements IndexQuery {
   private previousCategories: NameLookups['byCategory'] | undefined;
   private previousAll: readonly IndexedLocation[] | undefined;
 
+  constructor(readonly generation: number, readonly locations: readonly IndexedLocation[]) {}
+
   /**
-   * @param previous the snapshot this one replaces: category lists equal to its (already built) ones
-   *   are taken over, so a new file in loras/ leaves what was cached for checkpoints/ valid.
+   * This snapshot replaces `previous`: when the lookups get built, category lists equal to its (already
+   * built) ones are taken over, so a new file in loras/ leaves what was cached for checkpoints/ valid.
+   * No effect once this snapshot's lookups are built.
    */
-  constructor(readonly generation: number, readonly locations: readonly IndexedLocation[], previous?: IndexSnapshot) {
-    this.previousCategories = previous?.nameLookups?.byCategory;
-    this.previousAll = previous?.nameLookups?.all;
+  follow(previous: IndexSnapshot): void {
+    if (previous === this || this.nameLookups) return;
+    this.previousCategories = previous.nameLookups?.byCategory;
+    this.previousAll = previous.nameLookups?.all;
   }
 
   private lazy<T>(name: string, build: () => T): T {
@@ -137,7 +145,6 @@ export class IndexSnapshot implements IndexQuery {
 
   /** Build every name lookup in one pass (toLowerCase hands back the string itself when it is lower case already). */
   private buildNames(): NameLookups {
-    const byName = new Map<string, Entry>();
     const byFilename = new Map<string, Entry>();
     const bySha256 = new Map<string, Entry>();
     const byBlake3 = new Map<string, Entry>();
@@ -145,10 +152,6 @@ export class IndexSnapshot implements IndexQuery {
     let category: string | null | undefined;
     let list: IndexedLocation[] = [];
     for (const loc of this.locations) {
-      const name = loc.name.toLowerCase();
-      const path = loc.relativePath.toLowerCase();
-      add(byName, name, loc);
-      if (path !== name) add(byName, path, loc);
       add(byFilename, loc.filename.toLowerCase(), loc);
       if (loc.sha256) add(bySha256, loc.sha256, loc);
       if (loc.blake3) add(byBlake3, loc.blake3, loc);
@@ -160,10 +163,20 @@ export class IndexSnapshot implements IndexQuery {
       list.push(loc);
     }
     const previous = this.previousCategories;
-    if (previous) for (const [category, list] of byCategory) byCategory.set(category, adopt(previous.get(category), list));
-    const all = adopt(this.previousAll, this.locations);
+    let taken = 0;
+    if (previous) {
+      for (const [category, list] of byCategory) {
+        const before = previous.get(category);
+        const kept = adopt(before, list, sameLocation);
+        byCategory.set(category, kept);
+        if (kept === before) taken++;
+      }
+    }
+    // Every category list equal, in the same interleaving: the whole list is equal too.
+    const allTaken = taken === byCategory.size && taken === previous?.size;
+    const all = allTaken ? adopt(this.previousAll, this.locations, (a, b) => a.category === b.category) : this.locations;
     this.previousCategories = this.previousAll = undefined;
-    return { byName, byFilename, bySha256, byBlake3, byCategory, all };
+    return { byFilename, bySha256, byBlake3, byCategory, all };
   }
 
   /** Build every lookup now (e.g. before the index is announced), instead of on the first query. */
@@ -172,9 +185,14 @@ export class IndexSnapshot implements IndexQuery {
     void this.names;
   }
 
-  /** The location list of each category (the arrays byCategory returns). */
-  categoryLists(): readonly (readonly IndexedLocation[])[] {
-    return [...this.names.byCategory.values()];
+  /** Whether the name and category lookups are built (then categoryLists costs nothing). */
+  get prepared(): boolean {
+    return this.nameLookups !== undefined;
+  }
+
+  /** The location list of each category: the arrays byCategory returns. */
+  categoryLists(): ReadonlyMap<string | null, readonly IndexedLocation[]> {
+    return this.names.byCategory;
   }
 
   private get lowerNames(): string[] {
@@ -189,8 +207,8 @@ export class IndexSnapshot implements IndexQuery {
   private named(category: string | null, name: string, ignoreCase: boolean): readonly IndexedLocation[] {
     const lower = name.toLowerCase();
     const want = ignoreCase ? lower : name;
-    const same = ignoreCase ? (s: string) => s.length === want.length && s.toLowerCase() === want : (s: string) => s === want;
-    const entry = this.names.byName.get(lower);
+    const same = ignoreCase ? (s: string) => s.toLowerCase() === want : (s: string) => s === want;
+    const entry = this.names.byFilename.get(lower.slice(lower.lastIndexOf('/') + 1));
     if (category === null) return select(entry, (l) => same(l.name) || same(l.relativePath));
     const canonical = canonicalCategory(category);
     return select(entry, (l) => (l.category ?? '') === canonical && same(l.name));

@@ -90,6 +90,22 @@ export function prepareFuzzy(locations: readonly ModelLocation[]): void {
   prepare(locations);
 }
 
+interface Query {
+  value: string;
+  limit: number;
+  candidates: Candidate[];
+}
+
+/** Answers per location list, least recently asked first; bounded (values typed one letter at a time add up). */
+const answers = new WeakMap<readonly ModelLocation[], Map<string, Query>>();
+const ANSWERS_KEPT = 256;
+
+/** The queries last answered for `locations`, most recent last: to ask them again of the list that replaces it. */
+export function fuzzyQueries(locations: readonly ModelLocation[], max: number): { value: string; limit: number }[] {
+  const asked = [...(answers.get(locations)?.values() ?? [])];
+  return asked.slice(Math.max(0, asked.length - max)).map(({ value, limit }) => ({ value, limit }));
+}
+
 function prepare(locations: readonly ModelLocation[]): PreparedList {
   let list = preparedLists.get(locations);
   if (!list) {
@@ -132,15 +148,32 @@ interface Scored {
 
 /**
  * The best `limit` candidates for `value` among `locations`, best first (ties: shorter path, then
- * name, then list order) — exactly what scoring every file would give. A file gets difflib's exact
- * (quadratic) ratio only when upper bounds of its score, cheapest first, say it can still enter
- * the current best `limit`:
+ * name, then list order) — exactly what scoring every file would give. Answers are kept per list (the
+ * index hands out the same array until the list changes): callers must not modify them.
+ */
+export function fuzzyCandidates(value: string, locations: readonly ModelLocation[], limit = 5): Candidate[] {
+  let asked = answers.get(locations);
+  if (!asked) answers.set(locations, (asked = new Map()));
+  const key = `${limit}\u0000${value}`;
+  let query = asked.get(key);
+  if (query) asked.delete(key); // set again below: most recent last
+  else {
+    query = { value, limit, candidates: bestCandidates(value, locations, limit) };
+    if (asked.size >= ANSWERS_KEPT) asked.delete(asked.keys().next().value!);
+  }
+  asked.set(key, query);
+  return query.candidates;
+}
+
+/**
+ * fuzzyCandidates computed. A file gets difflib's exact (quadratic) ratio only when upper bounds of
+ * its score, cheapest first, say it can still enter the current best `limit`:
  *  - lengths: a ratio is at most 2·min(|a|, |b|) / (|a| + |b|);
  *  - LCS (lcsBound.ts): difflib's matches are a common subsequence, and an extension shared by
  *    both names adds exactly its length;
  *  - the substring bonus is looked up only for files that could enter with it.
  */
-export function fuzzyCandidates(value: string, locations: readonly ModelLocation[], limit = 5): Candidate[] {
+function bestCandidates(value: string, locations: readonly ModelLocation[], limit: number): Candidate[] {
   const term = searchTerm(value);
   if (term === '' || limit <= 0) return [];
   const termStem = stem(term);
