@@ -88,32 +88,38 @@ export async function syncRoots(store: IndexStore, roots: readonly ModelRoot[], 
       }
     };
     const hashOne = async (f: ScannedFile) => {
-      let q: QuickHashResult;
       try {
-        q = await pool.quick(f.absPath);
-      } catch (err) {
-        if (options.signal?.aborted) throw options.signal.reason;
-        warn(`skipped ${f.absPath}: ${err instanceof Error ? err.message : err}`);
-        if (before.at(f.root.path, f.root.category, f.relativePath)) {
-          ops.push({ op: 'unlocate', root: f.root.path, rootCategory: f.root.category, relativePath: f.relativePath });
-          removed++;
+        let q: QuickHashResult;
+        try {
+          q = await pool.quick(f.absPath);
+        } catch (err) {
+          if (options.signal?.aborted) throw options.signal.reason;
+          warn(`skipped ${f.absPath}: ${err instanceof Error ? err.message : err}`);
+          if (before.at(f.root.path, f.root.category, f.relativePath)) {
+            ops.push({ op: 'unlocate', root: f.root.path, rootCategory: f.root.category, relativePath: f.relativePath });
+            removed++;
+          }
+          return;
         }
-        return;
+        const sidecar = await readSidecarHashes(f.absPath, warn);
+        const now = Date.now();
+        ops.push({ op: 'model', hash: q.quickHash, algorithm: QUICK_HASH_ALGORITHM, size: q.size, firstSeen: now, sha256: sidecar?.sha256, blake3: sidecar?.blake3, origin: sidecar?.origin });
+        ops.push({
+          op: 'locate',
+          lastSeen: now,
+          location: { hash: q.quickHash, root: f.root.path, rootCategory: f.root.category, relativePath: f.relativePath, name: f.name, filename: f.filename, category: f.category, size: q.size, mtimeMs: q.mtimeMs },
+        });
+        hashed++;
+        if (ops.length >= BATCH * 2) flush();
       } finally {
+        // Counted once its result is recorded: a cancellation at `done` keeps `done` files.
         options.onProgress?.(++done, toHash.length);
       }
-      const sidecar = await readSidecarHashes(f.absPath, warn);
-      const now = Date.now();
-      ops.push({ op: 'model', hash: q.quickHash, algorithm: QUICK_HASH_ALGORITHM, size: q.size, firstSeen: now, sha256: sidecar?.sha256, blake3: sidecar?.blake3, origin: sidecar?.origin });
-      ops.push({
-        op: 'locate',
-        lastSeen: now,
-        location: { hash: q.quickHash, root: f.root.path, rootCategory: f.root.category, relativePath: f.relativePath, name: f.name, filename: f.filename, category: f.category, size: q.size, mtimeMs: q.mtimeMs },
-      });
-      hashed++;
-      if (ops.length >= BATCH * 2) flush();
     };
-    await Promise.all(Array.from({ length: lanes }, runLane));
+    // Settle every lane before flushing, so files in flight when a cancellation lands are kept too.
+    const lanesDone = await Promise.allSettled(Array.from({ length: lanes }, runLane));
+    const failed = lanesDone.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
   } finally {
     flush();
     if (!options.pool) await pool.dispose();
