@@ -11,7 +11,7 @@ import type { Logger } from './core/log';
 import { fuzzyCandidates, fuzzyQueries, prepareFuzzy } from './core/resolve/fuzzy';
 import type { ModelLocation } from './core/types';
 import { resolveRoots, rootKey, type ModelRoot } from './core/roots';
-import type { IndexState, SearchModelItem, SearchModelsParams, StatusResult, SyncResult } from './protocol';
+import type { IndexState, StatusResult, SyncResult } from './protocol';
 import type { Settings } from './settings';
 
 export interface ProgressReporter {
@@ -158,13 +158,6 @@ export class IndexService {
       await yieldToEventLoop();
       if (this.disposed || this.announced !== snapshot) return;
     } while (!steps.next().done);
-  }
-
-  /** Ranked search for completion and the search palette. */
-  search(params: SearchModelsParams): SearchModelItem[] {
-    return this.query()
-      .search(params.query, { category: params.category, limit: params.limit })
-      .map(({ location: l, score }) => ({ hash: l.hash, filename: l.filename, relativePath: l.relativePath, category: l.category, root: l.root, size: l.size, score }));
   }
 
   /** The open store (sources, full hashes, model rows), when the index could be opened. */

@@ -63,13 +63,6 @@ function scored(value: string, locations: readonly ModelLocation[]): Candidate[]
     .sort((a, b) => b.score - a.score || a.relativePath.localeCompare(b.relativePath));
 }
 
-/**
- * Fuzzy candidates per candidate list (the index hands out the same array until its content
- * changes, so this empties itself on every index change) and value + limit: a missing name is
- * searched once, not on every diagnostics pull.
- */
-const fuzzyCache = new WeakMap<readonly ModelLocation[], Map<string, Candidate[]>>();
-
 export class Resolver {
 
   constructor(private readonly ctx: ResolveContext) {}
@@ -142,16 +135,8 @@ export class Resolver {
   }
 
   private missing(ref: ModelReference, reason: MissingReason, hash?: string): Resolution {
-    const pool = this.ctx.index.byCategory(ref.category);
-    const limit = this.ctx.candidateLimit ?? 5;
-    let cache = fuzzyCache.get(pool);
-    if (!cache) fuzzyCache.set(pool, (cache = new Map()));
-    const key = `${limit}\u0000${ref.value}`;
-    let candidates = cache.get(key);
-    if (!candidates) {
-      candidates = fuzzyCandidates(ref.value, pool, limit);
-      cache.set(key, candidates);
-    }
+    // fuzzyCandidates keeps its answers per location list: a missing name is searched once per index.
+    const candidates = fuzzyCandidates(ref.value, this.ctx.index.byCategory(ref.category), this.ctx.candidateLimit ?? 5);
     const downloadUrls = [...new Set((ref.metadata ?? []).map((m) => m.url).filter((u): u is string => !!u))];
     return { status: 'missing', reason, ...(hash ? { hash } : {}), candidates, downloadUrls };
   }
