@@ -6,18 +6,12 @@ import { promises as fsp } from 'node:fs';
 import { join } from 'node:path';
 import { canonicalCategory, hasModelExtension } from './categories';
 import type { ModelRoot } from './roots';
+import type { ModelLocation } from './types';
 
-export interface ScannedFile {
+/** A model file found on disk: where a location would be, before its content is hashed. */
+export interface ScannedFile extends Pick<ModelLocation, 'relativePath' | 'name' | 'filename' | 'category' | 'size' | 'mtimeMs'> {
   root: ModelRoot;
   absPath: string;
-  /** Path under the root, `/`-separated. */
-  relativePath: string;
-  /** Path under the category folder (what workflows write). */
-  name: string;
-  filename: string;
-  category: string | null;
-  size: number;
-  mtimeMs: number;
 }
 
 export interface ScanResult {
