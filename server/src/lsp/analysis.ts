@@ -33,6 +33,9 @@ export interface WorkflowAnalysis {
   resolved: ResolvedReference[];
 }
 
+const SNIFF_ABOVE = 256 * 1024;
+const NOT_A_WORKFLOW: ParsedWorkflow = { format: null, references: [], errors: [] };
+
 export class WorkflowAnalyzer {
   private readonly cache = new Map<string, { key: string; index: IndexSnapshot; analysis: WorkflowAnalysis }>();
   /** Parsed manifests by path, reused while their text is unchanged (a big manifest takes a while to scan). */
@@ -48,7 +51,9 @@ export class WorkflowAnalyzer {
     if (hit && hit.key === key && hit.index === index) return hit.analysis;
 
     const text = doc.getText();
-    const parsed = parseWorkflow(text, { loaders: buildLoaderTable(settings.loaders) });
+    // Every JSON file in the workspace comes through here: big ones that do not look like a workflow
+    // are not parsed on each keystroke.
+    const parsed = text.length > SNIFF_ABOVE && !looksLikeWorkflow(text) ? NOT_A_WORKFLOW : parseWorkflow(text, { loaders: buildLoaderTable(settings.loaders) });
     const isWorkflow = parsed.format !== null || (parsed.errors.length > 0 && looksLikeWorkflow(text));
     const mappings = workflowMappings(manifest.manifest, manifest.workflowKey);
     const resolved = parsed.format ? resolveReferences(parsed.references, { index, mappings }) : [];
