@@ -116,6 +116,8 @@ function workspaceSettings(fixture) {
     'comfyModels.modelDirectories': [fixture.modelsDir],
     'comfyModels.indexPath': fixture.indexPath,
     'files.exclude': { '.comfy-models': true },
+    // The demo lives inside this repository's .cache: do not offer to open the parent git repository.
+    'git.openRepositoryInParentFolders': 'never',
   };
 }
 
