@@ -69,7 +69,7 @@ export async function resolveReferenceInteractively(ctx: Ctx, reference: Referen
   const how = await vscode.window.showQuickPick(
     [
       { label: `Map to '${model.relativePath}'`, detail: 'Record the mapping in pyproject.toml; the workflow stays as it is.', fix: 'map' as const },
-      { label: `Replace with '${model.relativePath}'`, detail: 'Rewrite the model name in the workflow JSON.', fix: 'replace' as const },
+      { label: `Replace with '${model.name}'`, detail: 'Rewrite the model name in the workflow JSON.', fix: 'replace' as const },
     ],
     { title: `Use '${model.relativePath}' for '${reference.value}'` },
   );

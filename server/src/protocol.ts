@@ -56,6 +56,8 @@ export interface SearchModelsParams {
 export interface SearchModelItem {
   hash: string;
   filename: string;
+  /** What a workflow writes for this file: the path under its category folder. */
+  name: string;
   relativePath: string;
   category: string | null;
   root: string;

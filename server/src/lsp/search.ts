@@ -10,6 +10,7 @@ const DEFAULT_LIMIT = 50;
 const item = (l: ModelLocation, score: number): SearchModelItem => ({
   hash: l.hash,
   filename: l.filename,
+  name: l.name,
   relativePath: l.relativePath,
   category: l.category,
   root: l.root,

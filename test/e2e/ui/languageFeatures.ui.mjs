@@ -24,8 +24,35 @@ export default {
     await squiggle.waitFor(VISIBLE);
     const box = await squiggle.boundingBox();
     if (!box) throw new Error('the squiggle has no box');
-    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    // Come from outside the editor in steps: the hover needs real mouse movement over the word.
+    await page.mouse.move(5, 5);
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2, { steps: 8 });
     await page.locator('.monaco-hover').filter({ hasText: /not found in the model index/ }).first().waitFor(VISIBLE);
     await keep(page, 'missing-model-hover');
+  },
+
+  'the quick fix "Search model index…" replaces the name with the model picked in the quick pick': async (page) => {
+    const squiggle = page.locator(SQUIGGLE).first();
+    const box = await squiggle.boundingBox();
+    if (!box) throw new Error('the squiggle has no box');
+    await page.keyboard.press('Escape');
+    await page.mouse.click(box.x + 4, box.y + box.height / 2);
+    await page.keyboard.press('Control+Period');
+    // The quick-fix menu takes keys (a pointer block covers it): walk down from the focused first entry.
+    const rows = page.locator('.action-widget .monaco-list-row.action');
+    await rows.filter({ hasText: 'Search model index…' }).first().waitFor(VISIBLE);
+    const titles = await rows.allInnerTexts();
+    const target = titles.findIndex((t) => t.includes('Search model index…'));
+    for (let i = 0; i < target; i++) await page.keyboard.press('ArrowDown');
+    await rows.and(page.locator('.focused')).filter({ hasText: 'Search model index…' }).first().waitFor(VISIBLE);
+    await page.keyboard.press('Enter');
+    const input = page.locator('.quick-input-widget');
+    await input.locator('.monaco-list-row').filter({ hasText: 'checkpoints/dreamshaper_8.safetensors' }).first().waitFor(VISIBLE);
+    await keep(page, 'search-model-index');
+    await page.keyboard.type('dreamshaper');
+    await input.locator('.monaco-list-row').filter({ hasText: 'checkpoints/dreamshaper_8.safetensors' }).first().click();
+    await input.locator('.monaco-list-row').filter({ hasText: "Replace with 'dreamshaper_8.safetensors'" }).first().click();
+    await page.locator('.monaco-editor .view-line').filter({ hasText: '"dreamshaper_8.safetensors"' }).first().waitFor(VISIBLE);
+    await page.locator(SQUIGGLE).first().waitFor({ state: 'detached', timeout: 30_000 });
   },
 };
