@@ -3,14 +3,13 @@
 // replacement of the value in the workflow.
 import * as vscode from 'vscode';
 import { FixEditRequest, type ReferenceTarget, type SearchModelItem, SearchModelsRequest } from '../../server/src/protocol';
+import { formatSize } from '../../server/src/lsp/format';
 import type { Ctx } from './ctx';
 
 interface ModelPick extends vscode.QuickPickItem {
   model: SearchModelItem;
 }
 
-const formatSize = (bytes: number) =>
-  bytes >= 1e9 ? `${(bytes / 1e9).toFixed(2)} GB` : bytes >= 1e6 ? `${(bytes / 1e6).toFixed(1)} MB` : `${Math.max(1, Math.round(bytes / 1e3))} KB`;
 
 /** Let the user pick an indexed model; resolves undefined when the pick is dismissed. */
 export function pickModel(ctx: Ctx, options: { category?: string | null; similarTo?: string; title: string }): Promise<SearchModelItem | undefined> {

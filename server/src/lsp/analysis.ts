@@ -3,8 +3,8 @@
 // generation and manifest text, so diagnostics, lenses, hovers and completion share one computation.
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { IndexSnapshot } from '../core/index/snapshot';
-import { findManifest, workflowKey, workflowRelativePath } from '../core/manifest/discover';
-import { findWorkflow, workflowMappings } from '../core/manifest/query';
+import { findManifest, workflowRelativePath } from '../core/manifest/discover';
+import { workflowKeyOf, workflowMappings } from '../core/manifest/query';
 import { readManifest } from '../core/manifest/read';
 import type { Manifest } from '../core/manifest/types';
 import { resolveReferences, type ResolvedReference } from '../core/resolve';
@@ -66,7 +66,8 @@ export class WorkflowAnalyzer {
     this.cache.delete(uri);
   }
 
-  private readManifestCached(path: string, text: string): Manifest {
+  /** A manifest's text, parsed (reused while the text is unchanged). */
+  readManifest(path: string, text: string): Manifest {
     const hit = this.manifests.get(path);
     if (hit && hit.text === text) return hit.manifest;
     const manifest = readManifest(text);
@@ -79,16 +80,14 @@ export class WorkflowAnalyzer {
     const location = findManifest(workflowFile, this.files.folderOf(workflowFile));
     const text = this.files.read(location.path) ?? '';
     const exists = location.exists || this.files.openDocument(location.path) !== undefined;
-    const manifest = this.readManifestCached(location.path, text);
+    const manifest = this.readManifest(location.path, text);
     const workflowPath = workflowRelativePath(location.path, workflowFile);
-    const recorded = findWorkflow(manifest, workflowPath);
-    const others = [...manifest.workflows.values()].map((w) => w.path ?? w.key);
     return {
       path: location.path,
       exists,
       text,
       manifest,
-      workflowKey: recorded?.key ?? workflowKey(workflowPath, others),
+      workflowKey: workflowKeyOf(manifest, workflowPath),
       workflowPath,
     };
   }

@@ -4,13 +4,12 @@ import { CodeAction, CodeActionKind, Command, type Diagnostic } from 'vscode-lan
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { IndexSnapshot } from '../core/index/snapshot';
 import type { Logger } from '../core/log';
-import type { Manifest } from '../core/manifest/types';
 import type { Candidate, ResolvedReference } from '../core/resolve';
 import type { ModelInfo, ModelLocation } from '../core/types';
 import type { ReferenceTarget } from '../protocol';
 import type { ManifestContext, WorkflowAnalysis } from './analysis';
 import { SOURCE, type DiagnosticData } from './diagnostics';
-import { manifestRelativePath } from './format';
+import { manifestRelativePath } from '../core/manifest/entry';
 import { addModelEdit, manifestWorkspaceEdit, mapEdits, replaceEdit } from './fixes';
 import type { WorkspaceFiles } from './workspaceFiles';
 
@@ -111,7 +110,8 @@ export function workflowCodeActions(ctx: FixContext, doc: TextDocument, analysis
 }
 
 /** Fixes in pyproject.toml that need no download: list a mapped model that is indexed, or drop the mapping. */
-export function manifestCodeActions(ctx: FixContext, manifestCtx: ManifestContext, manifest: Manifest, diagnostics: readonly Diagnostic[]): CodeAction[] {
+export function manifestCodeActions(ctx: FixContext, manifestCtx: ManifestContext, diagnostics: readonly Diagnostic[]): CodeAction[] {
+  const { manifest } = manifestCtx;
   const actions: CodeAction[] = [];
   for (const diagnostic of diagnostics) {
     const data = diagnostic.data as DiagnosticData | undefined;

@@ -3,10 +3,11 @@
 import { CreateFile, TextDocumentEdit, TextEdit, type WorkspaceEdit } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { editManifest, ManifestEditError, type ManifestEdit } from '../core/manifest/edit';
+import { modelEntryFor } from '../core/manifest/entry';
 import type { ModelInfo, ModelLocation, ModelReference } from '../core/types';
 import type { ManifestContext } from './analysis';
 import { rangeOf } from './diagnostics';
-import { jsonStringBody, manifestRelativePath } from './format';
+import { jsonStringBody } from './format';
 import { pathToUri, type WorkspaceFiles } from './workspaceFiles';
 import type { Logger } from '../core/log';
 
@@ -32,20 +33,7 @@ export function manifestWorkspaceEdit(ctx: ManifestContext, edits: readonly Mani
 
 /** Adding an indexed model to `[tool.comfydock.models.required]`, with what the index knows of it. */
 export function addModelEdit(model: ModelInfo, location: ModelLocation, fallbackCategory: string | null): ManifestEdit {
-  return {
-    kind: 'add-model',
-    table: 'required',
-    model: {
-      hash: model.hash,
-      filename: location.filename,
-      category: location.category ?? fallbackCategory ?? 'unknown',
-      relativePath: manifestRelativePath(location),
-      size: model.size,
-      ...(model.blake3 ? { blake3: model.blake3 } : {}),
-      ...(model.sha256 ? { sha256: model.sha256 } : {}),
-      sources: model.sources.map((s) => ({ type: s.type, url: s.url })),
-    },
-  };
+  return { kind: 'add-model', table: 'required', model: modelEntryFor(location, model, location.category ?? fallbackCategory ?? 'unknown') };
 }
 
 /** "Map to indexed model": the mapping reference → hash, plus the model entry when it is not listed. */

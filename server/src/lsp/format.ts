@@ -20,8 +20,3 @@ export function hostOf(url: string): string {
 export function jsonStringBody(value: string): string {
   return JSON.stringify(value).slice(1, -1);
 }
-
-/** `/`-joined manifest path of an indexed file: `<category>/<name>` (or the name when it has no category). */
-export function manifestRelativePath(location: { category: string | null; name: string }): string {
-  return location.category ? `${location.category}/${location.name}` : location.name;
-}

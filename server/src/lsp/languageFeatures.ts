@@ -10,7 +10,6 @@ import {
 } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Logger } from '../core/log';
-import { readManifest } from '../core/manifest/read';
 import type { IndexService } from '../indexService';
 import { FixEditRequest, SearchModelsRequest } from '../protocol';
 import { WorkflowAnalyzer } from './analysis';
@@ -42,6 +41,8 @@ export function registerLanguageFeatures({ connection, documents, index, setting
   const analyzer = new WorkflowAnalyzer(files);
   const fixContext = (): FixContext => ({ index: index.query(), model: (hash) => index.index?.model(hash), files, log });
   const analyze = async (doc: TextDocument) => analyzer.analyze(doc, index.query(), await settings.get(doc.uri));
+  /** An open pyproject.toml, parsed once per text (diagnostics, hovers and code actions all ask). */
+  const manifestOf = (doc: TextDocument) => analyzer.readManifest(uriToPath(doc.uri), doc.getText());
 
   let refreshPending = false;
   /** Ask the client to pull again (coalesced: one request in flight at a time). */
@@ -59,7 +60,7 @@ export function registerLanguageFeatures({ connection, documents, index, setting
     runSafe(log, token, 'diagnostics', { kind: DocumentDiagnosticReportKind.Full, items: [] }, async () => {
       const doc = documents.get(params.textDocument.uri);
       if (!doc) return { kind: DocumentDiagnosticReportKind.Full, items: [] };
-      const items = isManifest(doc.uri) ? manifestDiagnostics(doc, readManifest(doc.getText()), index.query()) : workflowDiagnostics(doc, await analyze(doc));
+      const items = isManifest(doc.uri) ? manifestDiagnostics(doc, manifestOf(doc), index.query()) : workflowDiagnostics(doc, await analyze(doc));
       return { kind: DocumentDiagnosticReportKind.Full, items };
     }),
   );
@@ -68,11 +69,7 @@ export function registerLanguageFeatures({ connection, documents, index, setting
     runSafe(log, token, 'code actions', [], async () => {
       const doc = documents.get(params.textDocument.uri);
       if (!doc) return [];
-      if (isManifest(doc.uri)) {
-        const path = uriToPath(doc.uri);
-        const manifestCtx = { ...analyzer.manifestFor(path), path, exists: true, text: doc.getText() };
-        return manifestCodeActions(fixContext(), manifestCtx, readManifest(doc.getText()), params.context.diagnostics);
-      }
+      if (isManifest(doc.uri)) return manifestCodeActions(fixContext(), analyzer.manifestFor(uriToPath(doc.uri)), params.context.diagnostics);
       return workflowCodeActions(fixContext(), doc, await analyze(doc), params.context.diagnostics);
     }),
   );
@@ -84,7 +81,7 @@ export function registerLanguageFeatures({ connection, documents, index, setting
       const offset = doc.offsetAt(params.position);
       const model = (hash: string) => index.index?.model(hash);
       if (isManifest(doc.uri)) {
-        const manifest = readManifest(doc.getText());
+        const manifest = manifestOf(doc);
         const at = manifestHashAt(manifest, offset);
         return at ? { contents: { kind: 'markdown' as const, value: manifestHashHover(at.hash, at.model?.filename, model(at.hash), manifest) } } : null;
       }

@@ -10,14 +10,14 @@
 import { join, resolve } from 'node:path';
 import type { IndexedLocation } from '../../core/index/snapshot';
 import type { IndexStore } from '../../core/index/store';
-import { workflowKey, workflowRelativePath } from '../../core/manifest/discover';
+import { workflowRelativePath } from '../../core/manifest/discover';
 import { ManifestEditError, type ManifestEdit } from '../../core/manifest/edit';
 import { editManifestFile, readManifestText } from '../../core/manifest/file';
-import { manifestModelStatus } from '../../core/manifest/query';
+import { modelEntryFor } from '../../core/manifest/entry';
+import { manifestModelStatus, workflowKeyOf } from '../../core/manifest/query';
 import { readManifest } from '../../core/manifest/read';
 import type { ModelEntryInput } from '../../core/manifest/tomlText';
 import type { Manifest, ManifestSource, ModelTable } from '../../core/manifest/types';
-import { unsafeUrl } from '../../core/manifest/validate';
 import { resolveReferences } from '../../core/resolve';
 import { normalizeRelativePath } from '../../core/categories';
 import { flag, hasFlag, UsageError } from '../args';
@@ -87,23 +87,7 @@ function findModels(store: IndexStore, id: string): Map<string, IndexedLocation[
 function entryFor(store: IndexStore, locations: readonly IndexedLocation[], manifest: Manifest): ModelEntryInput {
   const loc = locations[0];
   if (!loc.category) throw new InputError(`${loc.relativePath} is not in a category folder; move it into one (checkpoints/, loras/, …) first`);
-  const info = store.model(loc.hash);
-  const sources: ManifestSource[] = [];
-  const known = [...(manifest.models.find((m) => m.hash === loc.hash)?.sources ?? []), ...(info?.sources ?? [])];
-  for (const s of known) {
-    if (!unsafeUrl(s.url) && !sources.some((x) => x.url === s.url)) sources.push({ type: s.type, url: s.url });
-  }
-  return {
-    hash: loc.hash,
-    filename: loc.filename,
-    category: loc.category,
-    // From the models root, as ComfyDock writes it (a root that holds one category has no such folder).
-    relativePath: loc.rootCategory ? `${loc.category}/${loc.name}` : loc.relativePath,
-    size: loc.size,
-    ...(info?.blake3 ? { blake3: info.blake3 } : {}),
-    ...(info?.sha256 ? { sha256: info.sha256 } : {}),
-    sources,
-  };
+  return modelEntryFor(loc, store.model(loc.hash), loc.category, manifest.models.find((m) => m.hash === loc.hash)?.sources);
 }
 
 /** Mappings for every reference of the workflow that resolves to `hash`, grouped by value. */
@@ -112,9 +96,7 @@ function mappingEdits(ctx: CliContext, store: IndexStore, manifest: Manifest, wo
   const wf = readWorkflowFile(path);
   if (wf.parsed.errors.length || !wf.parsed.format) throw new InputError(`${workflowFile} is not a readable ComfyUI workflow`);
   const relativePath = workflowRelativePath(manifestPath(ctx), path);
-  const others = [...manifest.workflows.values()].map((w) => w.path).filter((p): p is string => !!p);
-  const existing = [...manifest.workflows.values()].find((w) => w.path === relativePath);
-  const key = existing?.key ?? workflowKey(relativePath, others);
+  const key = workflowKeyOf(manifest, relativePath);
   const byValue = new Map<string, { nodeId: string; widgetIndex?: number; inputName?: string }[]>();
   for (const r of resolveReferences(wf.parsed.references, { index: store.snapshot() })) {
     if (r.resolution.status !== 'resolved' || r.resolution.location.hash !== hash) continue;

@@ -2,6 +2,7 @@
 import { normalizeRelativePath } from '../categories';
 import type { Span } from '../text';
 import type { IndexQuery, ModelLocation } from '../types';
+import { workflowKey } from './discover';
 import type { Manifest, ManifestModel, ManifestWorkflow } from './types';
 
 /** A workflow entry by key, else by recorded path (with or without `.json`). */
@@ -13,6 +14,12 @@ export function findWorkflow(manifest: Manifest, workflowKeyOrPath: string): Man
     if (workflow.path !== undefined && workflow.path.replace(/\.json$/i, '') === wanted) return workflow;
   }
   return undefined;
+}
+
+/** The key of a workflow (path relative to the manifest): its recorded entry's, else the key a first mapping creates. */
+export function workflowKeyOf(manifest: Manifest, relativePath: string): string {
+  const recorded = findWorkflow(manifest, relativePath);
+  return recorded?.key ?? workflowKey(relativePath, [...manifest.workflows.values()].map((w) => w.path ?? w.key));
 }
 
 /**
