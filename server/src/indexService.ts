@@ -178,7 +178,6 @@ export class IndexService {
     this.watchers = [];
   }
 
-
   private request(roots: RootRequest): Promise<SyncResult> {
     if (this.queued) {
       const q = this.queued;
