@@ -19,7 +19,8 @@ export function createLanguageClient(context: vscode.ExtensionContext, log: vsco
     ],
     outputChannel: log,
     traceOutputChannel: log,
-    initializationOptions: { storagePath: context.globalStorageUri.fsPath },
+    // vscodeClient: this client has the commands quick fixes and lenses may run (the search palette).
+    initializationOptions: { storagePath: context.globalStorageUri.fsPath, vscodeClient: true },
     synchronize: { configurationSection: 'comfyModels' },
   };
   return new LanguageClient('comfyModels', 'Comfy Models', serverOptions, clientOptions);

@@ -12,18 +12,28 @@ import type { Logger } from './core/log';
 import { IndexService } from './indexService';
 import { IndexChangedNotification, StatusRequest, SyncIndexRequest } from './protocol';
 import { registerLanguageFeatures, watchManifests } from './lsp/languageFeatures';
+import { clientFeatures, describeClient, type ClientFeatures } from './lsp/clientCapabilities';
+import { PushedSettings } from './lsp/pushedSettings';
 import { SettingsCache } from './lsp/settingsCache';
+import { beginWorkDoneProgress } from './lsp/workDoneProgress';
 import { WorkspaceFiles } from './lsp/workspaceFiles';
 
 export interface ServerRuntime {
   version: string;
   /** Index file used when neither the setting nor the client's storage path says otherwise. */
   defaultIndexPath: string;
+  /** Clock for giving up on refresh requests a client never answers; default Date.now (tests inject one). */
+  now?: () => number;
 }
 
 export interface InitializationOptions {
   /** The extension's global storage folder; the index lives there unless `comfyModels.indexPath` says otherwise. */
   storagePath?: string;
+  /** Set by our VS Code client: it has the client-side commands (search palette). */
+  vscodeClient?: boolean;
+  /** Settings of a client without workspace/configuration: `{ settings: { comfyModels } }` or `{ comfyModels }`. */
+  settings?: unknown;
+  comfyModels?: unknown;
 }
 
 export function connectionLogger(connection: Connection): Logger {
@@ -39,17 +49,15 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
   const documents = new TextDocuments(TextDocument);
   const files = new WorkspaceFiles(documents);
   let index: IndexService | undefined;
-  let hasConfiguration = false;
-  let canWatchFiles = false;
-  let hasWorkspaceFolders = false;
-  const settings = new SettingsCache(connection, () => hasConfiguration);
-  let features: { refresh(): void } | undefined;
+  let client: ClientFeatures | undefined;
+  const pushedSettings = new PushedSettings();
+  const settings = new SettingsCache(connection, () => !!client?.configuration, pushedSettings);
+  let languageFeatures: { refresh(): void } | undefined;
 
   connection.onInitialize((params): InitializeResult => {
     const init = (params.initializationOptions ?? {}) as InitializationOptions;
-    hasConfiguration = !!params.capabilities.workspace?.configuration;
-    canWatchFiles = !!params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration;
-    hasWorkspaceFolders = !!params.capabilities.workspace?.workspaceFolders;
+    const features = (client = clientFeatures(params));
+    pushedSettings.initialize(params.initializationOptions);
     files.setFolders((params.workspaceFolders ?? []).map((f) => f.uri));
     const defaultIndexPath = init.storagePath ? `${init.storagePath.replace(/[\\/]+$/, '')}/index.sqlite` : runtime.defaultIndexPath;
     index = new IndexService({
@@ -57,17 +65,13 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
       defaultIndexPath,
       log,
       onChanged: (status) => void connection.sendNotification(IndexChangedNotification.type, status),
-      beginProgress: async (title) => {
-        const progress = await connection.window.createWorkDoneProgress();
-        progress.begin(title, 0, undefined, false);
-        return { report: (done, total) => progress.report(total ? Math.floor((done * 100) / total) : 0, `${done}/${total} files`), done: () => progress.done() };
-      },
+      beginProgress: async (title) => beginWorkDoneProgress(connection, features.workDoneProgress, title, log),
     });
-    features = registerLanguageFeatures({ connection, documents, index, settings, files, log });
+    languageFeatures = registerLanguageFeatures({ connection, documents, index, settings, files, log, client: features, now: runtime.now });
     return {
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
-        diagnosticProvider: { identifier: 'comfy-models', interFileDependencies: true, workspaceDiagnostics: false },
+        diagnosticProvider: features.pullDiagnostics ? { identifier: 'comfy-models', interFileDependencies: true, workspaceDiagnostics: false } : undefined,
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
         hoverProvider: true,
         completionProvider: { triggerCharacters: ['"', '/'] },
@@ -79,22 +83,24 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
   });
 
   connection.onInitialized(async () => {
-    log.info(`Comfy Models server ${runtime.version} started`);
-    if (canWatchFiles) await watchManifests(connection).catch((err) => log.warn(`Cannot watch pyproject.toml files: ${err}`));
-    if (hasWorkspaceFolders) {
+    log.info(`Comfy Models server ${runtime.version} started. ${describeClient(client!)}`);
+    if (client!.watchFilesRegistration) await watchManifests(connection).catch((err) => log.warn(`Cannot watch pyproject.toml files: ${err}`));
+    if (client!.workspaceFolders) {
       connection.workspace.onDidChangeWorkspaceFolders(async () => {
         files.setFolders(((await connection.workspace.getWorkspaceFolders()) ?? []).map((f) => f.uri));
-        features?.refresh();
+        languageFeatures?.refresh();
       });
     }
     await index!.configure(await settings.get());
   });
 
-  // Settings are pulled per resource; a change drops the cache, re-reads the roots and re-checks documents.
-  connection.onDidChangeConfiguration(async () => {
+  // Settings are pulled per resource (or pushed: pushedSettings.ts); a change drops the cache, re-reads
+  // the roots and re-checks documents.
+  connection.onDidChangeConfiguration(async (params) => {
+    if (!client?.configuration && !pushedSettings.update(params.settings)) return;
     settings.clear();
     await index!.configure(await settings.get());
-    features?.refresh();
+    languageFeatures?.refresh();
   });
 
   connection.onRequest(StatusRequest.type, () => index!.status());

@@ -1,25 +1,24 @@
-// Wires the language features to the connection: pull diagnostics, code actions, hover, completion,
-// code lenses and the fixEdit request, for workflow JSON files (recognised by content) and
-// pyproject.toml manifests. Every handler honours its cancellation token (runSafe).
+// Wires the language features to the connection: diagnostics (pulled or pushed: diagnosticsChannel.ts),
+// code actions, hover, completion, code lenses and the fixEdit request, for workflow JSON files
+// (recognised by content) and pyproject.toml manifests. Every handler honours its cancellation token
+// (runSafe); only requests the client declared are sent to it (clientCapabilities.ts).
 import { basename } from 'node:path';
-import {
-  type Connection,
-  DidChangeWatchedFilesNotification,
-  DocumentDiagnosticReportKind,
-  type TextDocuments,
-} from 'vscode-languageserver';
+import { type Connection, DidChangeWatchedFilesNotification, type TextDocuments } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Logger } from '../core/log';
 import type { IndexService } from '../indexService';
 import { FixEditRequest, SearchModelsRequest } from '../protocol';
 import { WorkflowAnalyzer } from './analysis';
 import { manifestCodeActions, mapAction, workflowCodeActions, type FixContext } from './codeActions';
+import type { ClientFeatures } from './clientCapabilities';
 import { workflowLenses } from './codeLens';
 import { modelCompletions } from './completion';
 import { manifestDiagnostics, workflowDiagnostics } from './diagnostics';
+import { createDiagnosticsChannel } from './diagnosticsChannel';
 import { replaceEdit } from './fixes';
 import { manifestHashHover, referenceHover } from './hover';
 import { manifestHashAt, referenceAt } from './referenceAt';
+import { RefreshRequest } from './refreshRequest';
 import { runSafe } from './runSafe';
 import { searchModels } from './search';
 import type { SettingsCache } from './settingsCache';
@@ -35,35 +34,28 @@ export interface LanguageFeatureDeps {
   settings: SettingsCache;
   files: WorkspaceFiles;
   log: Logger;
+  client: ClientFeatures;
+  /** Clock for giving up on unanswered refresh requests (refreshRequest.ts). */
+  now?: () => number;
 }
 
-export function registerLanguageFeatures({ connection, documents, index, settings, files, log }: LanguageFeatureDeps): { refresh(): void } {
+export function registerLanguageFeatures({ connection, documents, index, settings, files, log, client, now }: LanguageFeatureDeps): { refresh(): void } {
   const analyzer = new WorkflowAnalyzer(files);
-  const fixContext = (): FixContext => ({ index: index.query(), model: (hash) => index.index?.model(hash), files, log });
+  const fixContext = (): FixContext => ({ index: index.query(), model: (hash) => index.index?.model(hash), files, log, client });
   const analyze = async (doc: TextDocument) => analyzer.analyze(doc, index.query(), await settings.get(doc.uri));
   /** An open pyproject.toml, parsed once per text (diagnostics, hovers and code actions all ask). */
   const manifestOf = (doc: TextDocument) => analyzer.readManifest(uriToPath(doc.uri), doc.getText());
 
-  let refreshPending = false;
-  /** Ask the client to pull again (coalesced: one request in flight at a time). */
+  /** The one computation behind pulled and pushed diagnostics. */
+  const computeDiagnostics = async (doc: TextDocument) =>
+    isManifest(doc.uri) ? manifestDiagnostics(doc, manifestOf(doc), index.query()) : workflowDiagnostics(doc, await analyze(doc));
+  const diagnostics = createDiagnosticsChannel({ connection, documents, client, compute: computeDiagnostics, log, now });
+  const lenses = client.codeLensRefresh ? new RefreshRequest(() => connection.sendRequest('workspace/codeLens/refresh'), now) : undefined;
+  /** Diagnostics and lenses of every open document may have changed: re-pull (where declared) or re-publish. */
   const refresh = () => {
-    if (refreshPending) return;
-    refreshPending = true;
-    void connection.languages.diagnostics
-      .refresh()
-      .catch(() => undefined)
-      .finally(() => (refreshPending = false));
-    void connection.sendRequest('workspace/codeLens/refresh').catch(() => undefined);
+    diagnostics.refresh();
+    lenses?.request();
   };
-
-  connection.languages.diagnostics.on((params, token) =>
-    runSafe(log, token, 'diagnostics', { kind: DocumentDiagnosticReportKind.Full, items: [] }, async () => {
-      const doc = documents.get(params.textDocument.uri);
-      if (!doc) return { kind: DocumentDiagnosticReportKind.Full, items: [] };
-      const items = isManifest(doc.uri) ? manifestDiagnostics(doc, manifestOf(doc), index.query()) : workflowDiagnostics(doc, await analyze(doc));
-      return { kind: DocumentDiagnosticReportKind.Full, items };
-    }),
-  );
 
   connection.onCodeAction((params, token) =>
     runSafe(log, token, 'code actions', [], async () => {
@@ -102,7 +94,7 @@ export function registerLanguageFeatures({ connection, documents, index, setting
   connection.onCodeLens((params, token) =>
     runSafe(log, token, 'code lens', [], async () => {
       const doc = documents.get(params.textDocument.uri);
-      return doc && isJson(doc) ? workflowLenses(await analyze(doc)) : [];
+      return doc && isJson(doc) ? workflowLenses(await analyze(doc), client.vscodeClient) : [];
     }),
   );
 
