@@ -28,7 +28,9 @@ export class RefreshRequest {
     const flight = { since: this.now() };
     this.inFlight = flight;
     this.again = false;
-    void this.send()
+    // Through a promise: a closed connection throws from sendRequest itself.
+    void Promise.resolve()
+      .then(this.send)
       .catch(() => undefined)
       .finally(() => {
         // An answer to a request given up on changes nothing: a newer one is in flight or done.
