@@ -116,6 +116,8 @@ export class IndexService {
         await this.running?.catch(() => undefined);
         this.store?.close();
         this.store = await IndexStore.open(this.indexPath, this.options.log);
+        // Generations count per store: a view cached from the previous one could pass for this one's.
+        this.scoped = undefined;
         this.message = this.store.message;
       }
     } catch (err) {

@@ -53,6 +53,11 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
   const pushedSettings = new PushedSettings();
   const settings = new SettingsCache(connection, () => !!client?.configuration, pushedSettings);
   let languageFeatures: { refresh(): void } | undefined;
+  // One configure at a time, each with the settings current when it starts: a client that pushes its
+  // settings right after `initialized` (Neovim, Eglot) must not have the start-up configure (which may
+  // still be opening the default index) finish last.
+  let configuring: Promise<void> = Promise.resolve();
+  const configure = () => (configuring = configuring.catch(() => undefined).then(async () => index!.configure(await settings.get())));
 
   connection.onInitialize((params): InitializeResult => {
     const init = (params.initializationOptions ?? {}) as InitializationOptions;
@@ -91,7 +96,7 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
         languageFeatures?.refresh();
       });
     }
-    await index!.configure(await settings.get());
+    await configure();
   });
 
   // Settings are pulled per resource (or pushed: pushedSettings.ts); a change drops the cache, re-reads
@@ -99,7 +104,7 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
   connection.onDidChangeConfiguration(async (params) => {
     if (!client?.configuration && !pushedSettings.update(params.settings)) return;
     settings.clear();
-    await index!.configure(await settings.get());
+    await configure();
     languageFeatures?.refresh();
   });
 
