@@ -37,10 +37,19 @@ export interface InitializationOptions {
 }
 
 export function connectionLogger(connection: Connection): Logger {
+  // Once the connection is closed (a request the client never answered is rejected then), a log line
+  // has nowhere to go: sending it would throw.
+  const safe = (send: (m: string) => void) => (m: string) => {
+    try {
+      send(m);
+    } catch {
+      /* connection closed */
+    }
+  };
   return {
-    info: (m) => connection.console.info(m),
-    warn: (m) => connection.console.warn(m),
-    error: (m) => connection.console.error(m),
+    info: safe((m) => connection.console.info(m)),
+    warn: safe((m) => connection.console.warn(m)),
+    error: safe((m) => connection.console.error(m)),
   };
 }
 
@@ -89,7 +98,8 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
 
   connection.onInitialized(async () => {
     log.info(`Comfy Models server ${runtime.version} started. ${describeClient(client!)}`);
-    if (client!.watchFilesRegistration) await watchManifests(connection).catch((err) => log.warn(`Cannot watch pyproject.toml files: ${err}`));
+    // Not awaited: a client that never answers the registration must not hold up the index.
+    if (client!.watchFilesRegistration) void watchManifests(connection).catch((err) => log.warn(`Cannot watch pyproject.toml files: ${err}`));
     if (client!.workspaceFolders) {
       connection.workspace.onDidChangeWorkspaceFolders(async () => {
         files.setFolders(((await connection.workspace.getWorkspaceFolders()) ?? []).map((f) => f.uri));

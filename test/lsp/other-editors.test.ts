@@ -24,7 +24,7 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from 'vscode-uri';
 import { tempDir, writeFile } from '../helpers/files';
-import { startInMemory, type HarnessOptions } from '../helpers/lspHarness';
+import { startInMemory, VSCODE_CAPABILITIES, type HarnessOptions } from '../helpers/lspHarness';
 import { REFRESH_STALE_AFTER_MS } from '../../server/src/lsp/refreshRequest';
 import { startSession, type Session } from '../helpers/lspSession';
 
@@ -50,7 +50,7 @@ function positionOf(text: string, value: string, delta = 0) {
 }
 
 /** Records what the server sends: every request method, and the diagnostics it publishes, with waiters. */
-function recorder(answerRefresh = true) {
+function recorder(answer = true) {
   const requests: string[] = [];
   const published = new Map<string, Diagnostic[]>();
   const waiters: { pred: (p: PublishDiagnosticsParams) => boolean; resolve: (p: PublishDiagnosticsParams) => void }[] = [];
@@ -66,8 +66,8 @@ function recorder(answerRefresh = true) {
         c.onRequest(method, () => {
           requests.push(method);
           for (const w of [...requestWaiters]) if (w.method === method) requestWaiters.splice(requestWaiters.indexOf(w), 1) && w.resolve();
-          // A client that never answers its refresh requests.
-          return method.endsWith('/refresh') && !answerRefresh ? new Promise(() => undefined) : null;
+          // A client that never answers.
+          return answer ? null : new Promise(() => undefined);
         });
       }
     },
@@ -222,14 +222,17 @@ describe('a minimal client (ALE-like): settings only through didChangeConfigurat
   });
 });
 
-describe('a client that declares refresh support and never answers', () => {
-  test('later refreshes are still sent once the unanswered one is given up; meanwhile they are coalesced', async () => {
+describe('a client that declares refresh, progress and registration support and never answers', () => {
+  test('the index is not held up; later refreshes are still sent once the unanswered one is given up; meanwhile they are coalesced', async () => {
     const lib = library('cm-stuck-');
     const rec = recorder(false);
     let clock = 0;
-    const s = await startSession(lib.dir, { modelDirectories: [lib.models], indexPath: lib.indexPath }, lib.ws, startInMemory, { ...rec.options, now: () => clock });
+    const capabilities = { ...VSCODE_CAPABILITIES, workspace: { ...VSCODE_CAPABILITIES.workspace, didChangeWatchedFiles: { dynamicRegistration: true } } };
+    const s = await startSession(lib.dir, { modelDirectories: [lib.models], indexPath: lib.indexPath }, lib.ws, startInMemory, { ...rec.options, capabilities, now: () => clock });
     try {
+      // Unanswered window/workDoneProgress/create and client/registerCapability did not stop the sync.
       await s.nextStatus((st) => st.state === 'idle' && st.locations === 2);
+      assert.ok(rec.requests.includes('window/workDoneProgress/create') && rec.requests.includes('client/registerCapability'), rec.requests.join(', '));
       const refreshes = () => rec.requests.filter((m) => m === 'workspace/diagnostic/refresh').length;
       const manifestChanged = () =>
         s.h.client.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: URI.file(join(lib.ws, 'pyproject.toml')).toString(), type: FileChangeType.Changed }] });
