@@ -61,7 +61,7 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
   let client: ClientFeatures | undefined;
   const pushedSettings = new PushedSettings();
   const settings = new SettingsCache(connection, () => !!client?.configuration, pushedSettings);
-  let languageFeatures: { refresh(): void } | undefined;
+  let features: { refresh(): void } | undefined;
   // One configure at a time, each with the settings current when it starts: a client that pushes its
   // settings right after `initialized` (Neovim, Eglot) must not have the start-up configure (which may
   // still be opening the default index) finish last.
@@ -70,7 +70,7 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
 
   connection.onInitialize((params): InitializeResult => {
     const init = (params.initializationOptions ?? {}) as InitializationOptions;
-    const features = (client = clientFeatures(params));
+    const declared = (client = clientFeatures(params));
     pushedSettings.initialize(params.initializationOptions);
     files.setFolders((params.workspaceFolders ?? []).map((f) => f.uri));
     const defaultIndexPath = init.storagePath ? `${init.storagePath.replace(/[\\/]+$/, '')}/index.sqlite` : runtime.defaultIndexPath;
@@ -79,13 +79,13 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
       defaultIndexPath,
       log,
       onChanged: (status) => void connection.sendNotification(IndexChangedNotification.type, status),
-      beginProgress: async (title) => beginWorkDoneProgress(connection, features.workDoneProgress, title, log),
+      beginProgress: async (title) => beginWorkDoneProgress(connection, declared.workDoneProgress, title, log),
     });
-    languageFeatures = registerLanguageFeatures({ connection, documents, index, settings, files, log, client: features, now: runtime.now });
+    features = registerLanguageFeatures({ connection, documents, index, settings, files, log, client: declared, now: runtime.now });
     return {
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
-        diagnosticProvider: features.pullDiagnostics ? { identifier: 'comfy-models', interFileDependencies: true, workspaceDiagnostics: false } : undefined,
+        diagnosticProvider: declared.pullDiagnostics ? { identifier: 'comfy-models', interFileDependencies: true, workspaceDiagnostics: false } : undefined,
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
         hoverProvider: true,
         completionProvider: { triggerCharacters: ['"', '/'] },
@@ -103,7 +103,7 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
     if (client!.workspaceFolders) {
       connection.workspace.onDidChangeWorkspaceFolders(async () => {
         files.setFolders(((await connection.workspace.getWorkspaceFolders()) ?? []).map((f) => f.uri));
-        languageFeatures?.refresh();
+        features?.refresh();
       });
     }
     await configure();
@@ -115,7 +115,7 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
     if (!client?.configuration && !pushedSettings.update(params.settings)) return;
     settings.clear();
     await configure();
-    languageFeatures?.refresh();
+    features?.refresh();
   });
 
   connection.onRequest(StatusRequest.type, () => index!.status());
