@@ -41,13 +41,3 @@ export class RefreshRequest {
   }
 }
 
-/** The refresh requests the client declared, each coalesced on its own. */
-export function clientRefresher(
-  declared: { diagnostics: boolean; codeLens: boolean },
-  sendRequest: (method: string) => Promise<unknown>,
-  now?: () => number,
-): { refreshDiagnostics(): void; refreshCodeLenses(): void } {
-  const diagnostics = declared.diagnostics ? new RefreshRequest(() => sendRequest('workspace/diagnostic/refresh'), now) : undefined;
-  const lenses = declared.codeLens ? new RefreshRequest(() => sendRequest('workspace/codeLens/refresh'), now) : undefined;
-  return { refreshDiagnostics: () => diagnostics?.request(), refreshCodeLenses: () => lenses?.request() };
-}
