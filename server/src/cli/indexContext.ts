@@ -4,7 +4,7 @@ import { IndexStore } from '../core/index/store';
 import { syncRoots, type SyncReport } from '../core/index/sync';
 import type { IndexedLocation, IndexSnapshot } from '../core/index/snapshot';
 import type { Logger } from '../core/log';
-import { rootKey, type ModelRoot } from '../core/roots';
+import { rootFilter, rootKey, type ModelRoot } from '../core/roots';
 import type { CliContext } from './context';
 
 export function cliLogger(ctx: CliContext): Logger {
@@ -30,8 +30,7 @@ export function cliRoots(ctx: CliContext, store: IndexStore): ModelRoot[] {
 /** Locations under the given roots (every location when no root is configured). */
 export function scopedLocations(snapshot: IndexSnapshot, roots: readonly ModelRoot[]): IndexedLocation[] {
   if (!roots.length) return [...snapshot.locations];
-  const keys = new Set(roots.map(rootKey));
-  return snapshot.locations.filter((l) => keys.has(rootKey({ path: l.root, category: l.rootCategory })));
+  return snapshot.locations.filter(rootFilter(roots));
 }
 
 /** Incremental sync of the CLI's roots; warnings go to stderr. */

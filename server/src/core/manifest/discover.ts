@@ -14,14 +14,15 @@ export const MANIFEST_NAME = 'pyproject.toml';
 /**
  * The nearest pyproject.toml at or above the workflow's folder, not above the workspace folder; else
  * `<folder>/pyproject.toml` (to be created). A workflow outside the folder gets the folder's manifest.
+ * `exists` answers for each candidate (the server passes a cache: no disk access per request).
  */
-export function findManifest(workflowPath: string, workspaceFolder: string): ManifestLocation {
+export function findManifest(workflowPath: string, workspaceFolder: string, exists: (path: string) => boolean = existsSync): ManifestLocation {
   const folder = resolve(workspaceFolder);
   let dir = dirname(resolve(workflowPath));
   const inside = (d: string) => d === folder || d.startsWith(folder.endsWith(sep) ? folder : folder + sep);
   while (inside(dir)) {
     const candidate = join(dir, MANIFEST_NAME);
-    if (existsSync(candidate)) return { path: candidate, exists: true };
+    if (exists(candidate)) return { path: candidate, exists: true };
     if (dir === folder) break;
     dir = dirname(dir);
   }
