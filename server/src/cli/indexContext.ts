@@ -37,3 +37,19 @@ export function scopedLocations(snapshot: IndexSnapshot, roots: readonly ModelRo
 export function syncCli(ctx: CliContext, store: IndexStore, roots: readonly ModelRoot[]): Promise<SyncReport> {
   return syncRoots(store, roots, { log: cliLogger(ctx) });
 }
+
+/**
+ * Open the index, bring it up to date with the CLI's roots (when there are any; else `noRoots` is
+ * told), run `work`, close the index whatever happens.
+ */
+export async function withSyncedIndex<T>(ctx: CliContext, work: (store: IndexStore, roots: ModelRoot[]) => Promise<T>, noRoots?: () => void): Promise<T> {
+  const store = await openIndex(ctx);
+  try {
+    const roots = cliRoots(ctx, store);
+    if (roots.length) await syncCli(ctx, store, roots);
+    else noRoots?.();
+    return await work(store, roots);
+  } finally {
+    store.close();
+  }
+}
