@@ -50,6 +50,8 @@ export function registerCommands(ctx: Ctx): vscode.Disposable[] {
   return Object.entries(COMMANDS).map(([id, handler]) =>
     vscode.commands.registerCommand(id, async (...args: unknown[]) => {
       try {
+        // Every Comfy Models command is a reason to run the server.
+        await ctx.start(`command ${id}`);
         return await handler(ctx, ...args);
       } catch (err) {
         ctx.log.error(`${id} failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
