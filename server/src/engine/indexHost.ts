@@ -11,7 +11,7 @@ import type { ModelInfo } from '../core/types';
 import type { IndexState, StatusResult, SyncResult } from '../protocol/status';
 import type { Settings } from '../settings';
 import { RootWatcher } from './rootWatcher';
-import { SyncScheduler, type SyncProgress } from './syncScheduler';
+import { SyncCancelled, SyncScheduler, type SyncProgress } from './syncScheduler';
 import { warmUpSteps } from './warmUp';
 
 export type { SyncProgress } from './syncScheduler';
@@ -194,10 +194,10 @@ export class IndexHost {
       this.message = this.store?.message;
       return result;
     } catch (err) {
-      if (signal?.aborted && !this.disposed) {
+      if (err instanceof SyncCancelled) {
         // Cancelled by the user: what was hashed is saved, the index is usable.
         this.state = 'idle';
-        this.options.log.info('index sync cancelled');
+        this.options.log.info(err.message);
       } else this.fail(err);
       throw err;
     } finally {

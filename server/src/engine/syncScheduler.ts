@@ -28,6 +28,13 @@ export interface SyncSchedulerOptions {
 
 export type SyncOutcome = Omit<SyncReport, 'warnings' | 'changed'>;
 
+/** A sync stopped by its caller or its progress's "Cancel" (not by a failure): what it hashed is saved. */
+export class SyncCancelled extends Error {
+  constructor() {
+    super('index sync cancelled');
+  }
+}
+
 interface Operation {
   roots: RootRequest;
   promise: Promise<SyncOutcome>;
@@ -85,7 +92,7 @@ export class SyncScheduler {
   private async run(op: Operation): Promise<SyncOutcome> {
     const { signal } = op.controller;
     if (this.disposed) throw new Error('server shutting down');
-    signal.throwIfAborted();
+    if (signal.aborted) throw new SyncCancelled();
     const { store, roots: all } = this.options.target();
     const which = op.roots;
     const roots = which === 'all' ? all : all.filter((r) => which.has(rootKey(r)));
@@ -106,6 +113,8 @@ export class SyncScheduler {
       this.options.log.info(`index sync: ${report.scanned} files, ${report.hashed} hashed, ${report.removed} removed, ${report.models} models (${report.seconds.toFixed(2)} s)`);
       const { warnings: _w, changed: _c, ...outcome } = report;
       return outcome;
+    } catch (err) {
+      throw signal.aborted && !this.disposed ? new SyncCancelled() : err;
     } finally {
       reporter?.done();
       this.options.onEnd();
