@@ -170,11 +170,6 @@ export class IndexHost {
     };
   }
 
-  /** The open store (sources, full hashes, model rows), when the index could be opened. */
-  get openStore(): IndexStore | undefined {
-    return this.store;
-  }
-
   /** Called after every change of the index content (e.g. to refresh diagnostics). */
   onDidChangeIndex(listener: () => void): { dispose(): void } {
     this.listeners.add(listener);

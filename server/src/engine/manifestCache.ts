@@ -1,8 +1,10 @@
 // What manifest discovery reads from disk, read once: whether a folder holds a pyproject.toml and the
-// text of each manifest file. Requests then walk up the folders in memory; the server drops an entry
-// when the file changes on disk (watched-file events) or its editor closes.
+// text of each manifest file. Requests load what they need asynchronously first (load), then walk up
+// the folders in memory; the server drops an entry when the file changes on disk (watched-file
+// events) or its editor closes.
 import { existsSync, readFileSync } from 'node:fs';
-import { findManifest, type ManifestLocation } from '../core/manifest/discover';
+import { readFile } from 'node:fs/promises';
+import { findManifest, manifestCandidates, type ManifestLocation } from '../core/manifest/discover';
 
 export class ManifestCache {
   /** pyproject.toml path → whether it exists on disk. */
@@ -10,7 +12,23 @@ export class ManifestCache {
   /** pyproject.toml path → its text on disk (undefined: unreadable or absent). */
   private readonly texts = new Map<string, string | undefined>();
 
-  /** The manifest that belongs to a workflow (core/manifest/discover's rule), from cached facts. */
+  /**
+   * Read, without blocking, what find() and diskText() will need for this workflow: each candidate
+   * folder's pyproject.toml up to the first one that exists, and its text.
+   */
+  async load(workflowFile: string, workspaceFolder: string): Promise<void> {
+    for (const candidate of manifestCandidates(workflowFile, workspaceFolder)) {
+      if (this.present.get(candidate) === false) continue;
+      if (!this.texts.has(candidate)) {
+        const text = await readFile(candidate, 'utf8').catch(() => undefined);
+        this.texts.set(candidate, text);
+        this.present.set(candidate, text !== undefined);
+      }
+      if (this.present.get(candidate)) return;
+    }
+  }
+
+  /** The manifest that belongs to a workflow (core/manifest/discover's rule), from cached facts (read now if missing). */
   find(workflowFile: string, workspaceFolder: string): ManifestLocation {
     return findManifest(workflowFile, workspaceFolder, (path) => this.exists(path));
   }

@@ -151,7 +151,10 @@ export function registerCodeActions(ctx: FeatureContext): void {
       const doc = ctx.documents.get(params.textDocument.uri);
       if (!doc) return [];
       const view = ctx.index.view();
-      if (isManifest(doc.uri)) return manifestCodeActions(fixContext(ctx, view), ctx.analyzer.manifestFor(uriToPath(doc.uri)), params.context.diagnostics);
+      if (isManifest(doc.uri)) {
+        await ctx.files.loadManifestOf(uriToPath(doc.uri));
+        return manifestCodeActions(fixContext(ctx, view), ctx.analyzer.manifestFor(uriToPath(doc.uri)), params.context.diagnostics);
+      }
       return workflowCodeActions(fixContext(ctx, view), doc, await analyze(ctx, doc, view), params.context.diagnostics);
     }),
   );

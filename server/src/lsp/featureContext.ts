@@ -30,9 +30,13 @@ export interface FeatureContext {
 export const isManifest = (uri: string): boolean => basename(uriToPath(uri)) === 'pyproject.toml';
 export const isJson = (doc: TextDocument): boolean => !isManifest(doc.uri);
 
-/** A workflow document analysed against one view of the index (the view the caller answers from). */
+/**
+ * A workflow document analysed against one view of the index (the view the caller answers from). Its
+ * manifest is read ahead asynchronously: the analysis itself does no disk I/O.
+ */
 export async function analyze(ctx: FeatureContext, doc: TextDocument, view: IndexView = ctx.index.view()): Promise<WorkflowAnalysis> {
-  return ctx.analyzer.analyze(doc, view.snapshot, await ctx.settings.get(doc.uri), view.fuzzy);
+  const [settings] = await Promise.all([ctx.settings.get(doc.uri), ctx.files.loadManifestOf(uriToPath(doc.uri))]);
+  return ctx.analyzer.analyze(doc, view.snapshot, settings, view.fuzzy);
 }
 
 /** An open pyproject.toml, parsed once per text (diagnostics, hovers and code actions all ask). */

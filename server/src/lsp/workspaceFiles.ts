@@ -35,6 +35,11 @@ export class WorkspaceFiles {
     return open ? open.getText() : this.manifests.diskText(path);
   }
 
+  /** Read ahead, without blocking, what manifestOf(workflowFile) needs from disk. */
+  loadManifestOf(workflowFile: string): Promise<void> {
+    return this.manifests.load(workflowFile, this.folderOf(workflowFile));
+  }
+
   /** The manifest that belongs to a workflow file (discovery from cached facts). */
   manifestOf(workflowFile: string): ManifestLocation {
     return this.manifests.find(workflowFile, this.folderOf(workflowFile));

@@ -9,7 +9,7 @@ export interface StatusDeps {
 }
 
 /** An AbortSignal that fires when the token is cancelled. */
-export function signalOf(token: CancellationToken): AbortSignal {
+function signalOf(token: CancellationToken): AbortSignal {
   const controller = new AbortController();
   if (token.isCancellationRequested) controller.abort(new Error('cancelled'));
   else token.onCancellationRequested(() => controller.abort(new Error('cancelled')));
