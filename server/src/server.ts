@@ -9,9 +9,10 @@ import {
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Logger } from './core/log';
-import { IndexService } from './indexService';
-import { IndexChangedNotification, StatusRequest, SyncIndexRequest } from './protocol';
+import { IndexHost } from './engine/indexHost';
 import { registerLanguageFeatures, watchManifests } from './lsp/languageFeatures';
+import { IndexChangedNotification } from './protocol/status';
+import { registerStatusRequests } from './requests/status';
 import { clientFeatures, describeClient, type ClientFeatures } from './lsp/clientCapabilities';
 import { PushedSettings } from './lsp/pushedSettings';
 import { SettingsCache } from './lsp/settingsCache';
@@ -57,7 +58,7 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
   const log = connectionLogger(connection);
   const documents = new TextDocuments(TextDocument);
   const files = new WorkspaceFiles(documents);
-  let index: IndexService | undefined;
+  let index: IndexHost | undefined;
   let client: ClientFeatures | undefined;
   const pushedSettings = new PushedSettings();
   const settings = new SettingsCache(connection, () => !!client?.configuration, pushedSettings);
@@ -74,14 +75,15 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
     pushedSettings.initialize(params.initializationOptions);
     files.setFolders((params.workspaceFolders ?? []).map((f) => f.uri));
     const defaultIndexPath = init.storagePath ? `${init.storagePath.replace(/[\\/]+$/, '')}/index.sqlite` : runtime.defaultIndexPath;
-    index = new IndexService({
+    index = new IndexHost({
       version: runtime.version,
       defaultIndexPath,
       log,
       onChanged: (status) => void connection.sendNotification(IndexChangedNotification.type, status),
-      beginProgress: async (title) => beginWorkDoneProgress(connection, declared.workDoneProgress, title, log),
+      beginProgress: async (title, cancel) => beginWorkDoneProgress(connection, declared.workDoneProgress, title, cancel, log),
     });
     features = registerLanguageFeatures({ connection, documents, index, settings, files, log, client: declared, now: runtime.now });
+    registerStatusRequests(connection, index);
     return {
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
@@ -117,9 +119,6 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
     await configure();
     features?.refresh();
   });
-
-  connection.onRequest(StatusRequest.type, () => index!.status());
-  connection.onRequest(SyncIndexRequest.type, () => index!.sync());
 
   connection.onShutdown(() => index?.dispose());
 

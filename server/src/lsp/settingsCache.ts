@@ -2,6 +2,7 @@
 // (never kept as server globals: a folder may extend the loader table differently from another).
 // A client without workspace/configuration pushes its settings instead (pushedSettings.ts).
 import type { Connection } from 'vscode-languageserver';
+import { SETTINGS_SECTION } from '../protocol/status';
 import { DEFAULT_SETTINGS, normalizeSettings, type Settings } from '../settings';
 import type { PushedSettings } from './pushedSettings';
 
@@ -21,7 +22,7 @@ export class SettingsCache {
     let cached = this.byResource.get(key);
     if (!cached) {
       cached = this.connection.workspace
-        .getConfiguration({ scopeUri: uri, section: 'comfyModels' })
+        .getConfiguration({ scopeUri: uri, section: SETTINGS_SECTION })
         .then(normalizeSettings, () => DEFAULT_SETTINGS);
       this.byResource.set(key, cached);
     }
