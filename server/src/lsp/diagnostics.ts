@@ -11,6 +11,7 @@ import type { Span } from '../core/text';
 import type { ResolvedReference } from '../core/resolve';
 import type { WorkflowAnalysis } from './analysis';
 import { hostOf } from './format';
+import { baseModelMismatchMessage } from './mismatch';
 
 export const SOURCE = 'comfy-models';
 
@@ -25,7 +26,8 @@ export type DiagnosticCode =
   | 'mapped-path-differs'
   | 'manifest-model-not-local'
   | 'manifest-invalid'
-  | 'manifest-unknown-hash';
+  | 'manifest-unknown-hash'
+  | 'base-model-mismatch';
 
 /** What code actions need to find the diagnostic's subject again. */
 export type DiagnosticData = { kind: 'reference'; offset: number } | { kind: 'manifest-hash'; hash: string };
@@ -104,6 +106,9 @@ export function workflowDiagnostics(doc: TextDocument, analysis: WorkflowAnalysi
       case 'inactive':
         break;
     }
+  }
+  for (const m of analysis.mismatches) {
+    out.push(make(doc, m.reference, DiagnosticSeverity.Warning, 'base-model-mismatch', baseModelMismatchMessage(m), { kind: 'reference', offset: m.reference.offset }));
   }
   return out;
 }

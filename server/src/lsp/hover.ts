@@ -4,6 +4,7 @@ import type { Manifest } from '../core/manifest/types';
 import type { ResolvedReference } from '../core/resolve';
 import type { ModelInfo } from '../core/types';
 import { formatSize } from './format';
+import { headerLines } from './modelHover';
 
 const code = (s: string) => `\`${s.replace(/`/g, "'")}\``;
 
@@ -17,7 +18,7 @@ function modelLines(model: ModelInfo | undefined, hash: string): string[] {
     for (const l of model.locations.slice(0, 8)) lines.push(`- ${code(`${l.root}/${l.relativePath}`)}`);
   } else lines.push('**No file** of this model is present any more.');
   if (model.sources.length) lines.push(`**Sources** ${model.sources.map((s) => `[${s.type}](${s.url})`).join(' · ')}`);
-  return lines;
+  return [...headerLines(model), ...lines];
 }
 
 function usedBy(manifest: Manifest | undefined, hash: string): string[] {

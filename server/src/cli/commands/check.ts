@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 import { readManifest } from '../../core/manifest/read';
 import { workflowMappings } from '../../core/manifest/query';
 import { workflowRelativePath } from '../../core/manifest/discover';
-import { resolveReferences, type ResolvedReference } from '../../core/resolve';
+import { resolveReferences, workflowBaseModelMismatches, type ResolvedReference } from '../../core/resolve';
 import type { IndexQuery } from '../../core/types';
 import { looksLikeWorkflow } from '../../core/workflow';
 import { UsageError } from '../args';
@@ -98,6 +98,10 @@ function checkOne(ctx: CliContext, wf: WorkflowFile, index: IndexQuery): { json:
   }
   const resolved = resolveReferences(wf.parsed.references, { index, mappings: mappingsFor(ctx, wf.path) });
   const refs = resolved.map(checked);
+  for (const m of workflowBaseModelMismatches(wf.text, resolved)) {
+    const ref = refs[resolved.findIndex((r) => r.reference === m.reference)];
+    ref.flags = [...(ref.flags ?? []), 'base-model-mismatch'];
+  }
   const problems = refs.filter(isProblem).length;
   const header = wf.parsed.format ? `${wf.path}: ${refs.length} references, ${problems} problem${problems === 1 ? '' : 's'}\n` : `${wf.path}: not a ComfyUI workflow\n`;
   return { json: { path: wf.path, references: refs }, text: header + refs.map((r, i) => refLine(r, resolved[i])).join(''), problem: problems > 0 };

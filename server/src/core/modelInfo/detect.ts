@@ -69,7 +69,8 @@ export function kindFromTensors(names: readonly string[]): ModelKind | null {
 function contextWidth(tensors: Map<string, number[]>, names: readonly string[]): number | undefined {
   for (const n of names) {
     // Full weights: attn2.to_k.weight is [inner, context]. LoRA down / A / LoHa w1_b matrices are [rank, context].
-    if (/attn2[._]to_k(\.weight|\.lora_down\.weight|\.lora_A\.weight|\.lora\.down\.weight|\.hada_w1_b)$/.test(n)) {
+    // IP-Adapter: to_k_ip is [inner, context] too.
+    if (/(attn2[._]to_k(\.weight|\.lora_down\.weight|\.lora_A\.weight|\.lora\.down\.weight|\.hada_w1_b)|[._]to_k_ip\.weight)$/.test(n)) {
       const shape = tensors.get(n)!;
       if (shape.length >= 2 && CONTEXT_DIM[shape[1]]) return shape[1];
     }
