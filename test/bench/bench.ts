@@ -2,11 +2,12 @@
 // function returning rows; add yours to ROWS. Benchmarks are not tests: nothing here asserts timings.
 import { hashBench } from './hash';
 import { lspBench, memoryBench } from './lsp';
+import { modelInfoBench } from './modelInfo';
 import { resolveBench, type BenchRow } from './resolve';
 import { syncBench } from './sync';
 
 /** In run order: rows that measure memory go first, before other rows grow the heap. */
-const ROWS: (() => BenchRow[] | Promise<BenchRow[]>)[] = [memoryBench, resolveBench, lspBench, syncBench, hashBench];
+const ROWS: (() => BenchRow[] | Promise<BenchRow[]>)[] = [memoryBench, resolveBench, lspBench, syncBench, modelInfoBench, hashBench];
 
 async function main(): Promise<void> {
   const rows: BenchRow[] = [];
