@@ -80,4 +80,13 @@ describe('base models in the language features', () => {
     assert.equal(list.items[0].labelDetails?.description, 'SDXL');
     assert.match(list.items[2].detail ?? '', /SD 1\.x/);
   });
+
+  test('the search palette takes a base: filter and reports each model\'s base model', async () => {
+    const items = (await s.h.client.sendRequest('comfyModels/searchModels', { query: 'base:sdxl', category: 'loras' })) as { relativePath: string; baseModel?: string }[];
+    assert.deepEqual(items.map((i) => [i.relativePath, i.baseModel]), [['loras/xl_detail.safetensors', 'sdxl']]);
+    const all = (await s.h.client.sendRequest('comfyModels/searchModels', { query: 'safetensors', category: 'loras' })) as { relativePath: string; baseModel?: string }[];
+    assert.deepEqual(Object.fromEntries(all.map((i) => [i.relativePath, i.baseModel ?? null])), {
+      'loras/xl_detail.safetensors': 'sdxl', 'loras/sd15_style.safetensors': 'sd1', 'loras/plain.safetensors': null,
+    });
+  });
 });
