@@ -21,6 +21,9 @@ export type HeaderResult<T> = { ok: true; header: T } | { ok: false; reason: str
 
 const fail = (reason: string): { ok: false; reason: string } => ({ ok: false, reason });
 
+/** Bytes read at once from the start of the file: most headers (LoRAs) fit, so one read serves length and header. */
+const FIRST_READ = 64 * 1024;
+
 /** Read and check the header of the safetensors file at `path` (an open error is a failure too). */
 export async function readSafetensorsHeader(path: string, maxHeader = MAX_SAFETENSORS_HEADER): Promise<HeaderResult<TensorHeader>> {
   let fh: fsp.FileHandle | undefined;
@@ -28,16 +31,21 @@ export async function readSafetensorsHeader(path: string, maxHeader = MAX_SAFETE
     fh = await fsp.open(path, 'r');
     const size = (await fh.stat()).size;
     if (size < 8) return fail('the file is shorter than a safetensors header');
-    const head = Buffer.alloc(8);
-    await fh.read(head, 0, 8, 0);
-    const length = head.readBigUInt64LE(0);
+    const first = Buffer.alloc(Math.min(size, FIRST_READ));
+    const got = (await fh.read(first, 0, first.length, 0)).bytesRead;
+    if (got < 8) return fail('the file ended inside the header');
+    const length = first.readBigUInt64LE(0);
     if (length > BigInt(maxHeader)) return fail(`header length ${length} is above the ${maxHeader}-byte limit`);
     const n = Number(length);
     if (n < 2) return fail('header length is too small');
     if (8 + n > size) return fail(`header length ${n} runs past the end of the file (${size} bytes)`);
-    const bytes = Buffer.alloc(n);
-    const { bytesRead } = await fh.read(bytes, 0, n, 8);
-    if (bytesRead !== n) return fail('the file ended inside the header');
+    let bytes: Buffer;
+    if (8 + n <= got) bytes = first.subarray(8, 8 + n);
+    else {
+      bytes = Buffer.alloc(n);
+      const { bytesRead } = await fh.read(bytes, 0, n, 8);
+      if (bytesRead !== n) return fail('the file ended inside the header');
+    }
     return parseSafetensorsHeader(bytes, size - 8 - n);
   } catch (err) {
     return fail(err instanceof Error ? err.message : String(err));
