@@ -5,6 +5,7 @@
 //   writeWorkspace(root) -> fixture: { folder, modelsDir, indexPath, workflows, models }
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { deflateSync } from 'node:zlib';
 import { blake3 } from 'hash-wasm';
 
 /** The library: key -> path under the models root. */
@@ -34,8 +35,34 @@ const HEADERS = {
   },
 };
 
-/** A 1×1 PNG: the preview image the demo's SD 1.5 LoRA has beside it (`<stem>.preview.png`). */
-const PREVIEW_PNG = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000' + '1f15c4890000000d49444154789c6360f8cfc0000003010100c9fe92ef0000000049454e44ae426082', 'hex');
+const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
+  let c = n;
+  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+  return c >>> 0;
+});
+const crc32 = (buf) => (buf.reduce((c, b) => CRC_TABLE[(c ^ b) & 0xff] ^ (c >>> 8), 0xffffffff) ^ 0xffffffff) >>> 0;
+
+/** An RGB PNG of `size`² pixels coloured by `pixel(x, y) -> [r, g, b]`. */
+function png(size, pixel) {
+  const chunk = (type, data) => {
+    const len = Buffer.alloc(4);
+    len.writeUInt32BE(data.length);
+    const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(crc32(body));
+    return Buffer.concat([len, body, crc]);
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(size, 0);
+  ihdr.writeUInt32BE(size, 4);
+  ihdr.set([8, 2, 0, 0, 0], 8); // 8-bit RGB
+  const rows = [];
+  for (let y = 0; y < size; y++) rows.push(Buffer.from([0, ...Array.from({ length: size }, (_, x) => pixel(x, y)).flat()]));
+  return Buffer.concat([Buffer.from('89504e470d0a1a0a', 'hex'), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(Buffer.concat(rows))), chunk('IEND', Buffer.alloc(0))]);
+}
+
+/** The preview image the demo's SD 1.5 LoRA has beside it (`<stem>.preview.png`): a watercolour-ish wash. */
+const PREVIEW_PNG = png(128, (x, y) => [120 + Math.round(100 * Math.sin(x / 20) ** 2), 150 + Math.round(80 * Math.cos((x + y) / 30) ** 2), 210 + Math.round(40 * Math.sin(y / 15))]);
 
 /** A safetensors-shaped file of a few KB: 8-byte header length, JSON header, deterministic tensor bytes. */
 function modelBytes(relativePath, { metadata = {}, tensors } = {}) {

@@ -24,12 +24,12 @@ export function headerLines(model: ModelInfo): string[] {
     h?.kind ? `**Kind** ${KIND_LABEL[h.kind] ?? h.kind}` : '',
     h?.title ? `**Title** ${escape(h.title)}` : '',
   ].filter(Boolean);
-  if (facts.length) lines.push(facts.join(' · '));
-  if (h?.trainedWords?.length) lines.push(`**Trained words** ${h.trainedWords.map(code).join(', ')}`);
+  // Each fact its own paragraph: Markdown would join adjacent lines into one.
+  if (facts.length) lines.push(facts.join(' · '), '');
+  if (h?.trainedWords?.length) lines.push(`**Trained words** ${h.trainedWords.map(code).join(', ')}`, '');
   const first = model.locations[0];
   const preview = first ? findPreview(join(first.root, first.relativePath)) : undefined;
   const src = preview ? pathToFileURL(preview).href : h?.thumbnail;
-  if (src) lines.push('', `![preview](${src}|width=${PREVIEW_WIDTH})`);
-  if (lines.length) lines.push('');
+  if (src) lines.push(`![preview](${src}|width=${PREVIEW_WIDTH})`, '');
   return lines;
 }
