@@ -27,6 +27,8 @@ test('check: an SDXL checkpoint feeding an SDXL LoRA then an SD 1.5 LoRA (chaine
     const flagged = refs.filter((x) => x.flags?.includes('base-model-mismatch')).map((x) => x.value);
     assert.deepEqual(flagged, ['sd15_style.safetensors'], name);
   }
+  const text = await cli(dir, ...args.filter((a) => a !== '--json'), 'check', 'ui.json');
+  assert.match(text.stdout, /⚠ loras\/sd15_style\.safetensors .*base-model-mismatch\n\s+LoRA 'sd15_style\.safetensors' is for SD 1\.x, but the model it is applied to, 'sdxl_base\.safetensors' \(CheckpointLoaderSimple, node 1\), is SDXL/);
 });
 
 test('check: nothing when the checkpoint family is unknown, and nothing when the families agree', async () => {

@@ -11,7 +11,7 @@ import type { Span } from '../core/text';
 import type { ResolvedReference } from '../core/resolve';
 import type { WorkflowAnalysis } from './analysis';
 import { hostOf } from './format';
-import { baseModelMismatchMessage } from './mismatch';
+import { baseModelMismatchMessage } from '../core/resolve/mismatchMessage';
 
 export const SOURCE = 'comfy-models';
 

@@ -1,6 +1,6 @@
-// The words of a base-model-mismatch warning: both families, both files, and what the user will see.
-import { baseModelLabel } from '../core/modelInfo/types';
-import type { BaseModelMismatch } from '../core/resolve';
+// The words of a base-model-mismatch warning (editor and CLI): both families, both files, and what the user will see.
+import { baseModelLabel } from '../modelInfo/types';
+import type { BaseModelMismatch } from './compatibility';
 
 const ADDON: Record<string, string> = { loras: 'LoRA', controlnet: 'ControlNet', ipadapter: 'IP-Adapter' };
 
