@@ -125,15 +125,15 @@ test('hostile GGUF headers are refused with a warning', async () => {
   }
 });
 
-test('previews beside a model: <stem>.preview.<ext> first, then <stem>.<ext>', () => {
+test('previews beside a model: <stem>.preview.<ext> first, then <stem>.<ext>', async () => {
   const d = tempDir('cm-preview-');
   const model = join(d, 'loras/style.safetensors');
   writeFile(model, 'x');
-  assert.equal(findPreview(model), undefined);
+  assert.equal(await findPreview(model), undefined);
   writeFile(join(d, 'loras/style.png'), 'png');
-  assert.equal(findPreview(model), join(d, 'loras/style.png'));
+  assert.equal(await findPreview(model), join(d, 'loras/style.png'));
   writeFile(join(d, 'loras/style.preview.jpeg'), 'jpeg');
-  assert.equal(findPreview(model), join(d, 'loras/style.preview.jpeg'));
+  assert.equal(await findPreview(model), join(d, 'loras/style.preview.jpeg'));
 });
 
 test('base: filter values', () => {

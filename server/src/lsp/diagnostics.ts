@@ -1,7 +1,7 @@
 // Turning resolutions and manifest checks into LSP diagnostics (DESIGN.md §8): stable codes, the
 // severities of the table, messages that name the category, the best candidate and a download
 // source, and ranges that cover the value inside its quotes.
-import { Diagnostic, DiagnosticSeverity, DiagnosticTag, Range } from 'vscode-languageserver';
+import { Diagnostic, DiagnosticSeverity, DiagnosticTag, DocumentDiagnosticReportKind, Range, type DocumentDiagnosticReport } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { IndexSnapshot } from '../core/index/snapshot';
 import { manifestModelStatus } from '../core/manifest/query';
@@ -10,8 +10,10 @@ import { normalizeRelativePath } from '../core/categories';
 import type { Span } from '../core/text';
 import type { ResolvedReference } from '../core/resolve';
 import type { WorkflowAnalysis } from './analysis';
-import { hostOf } from './format';
 import { baseModelMismatchMessage } from '../core/resolve/mismatchMessage';
+import { hostOf } from './format';
+import { analyze, isManifest, openManifest, type FeatureContext } from './featureContext';
+import { runSafe } from './runSafe';
 
 export const SOURCE = 'comfy-models';
 
@@ -134,4 +136,18 @@ export function manifestDiagnostics(doc: TextDocument, manifest: Manifest, index
     );
   }
   return out;
+}
+
+/** Pull diagnostics of workflows and manifests. */
+export function registerDiagnostics(ctx: FeatureContext): void {
+  const empty: DocumentDiagnosticReport = { kind: DocumentDiagnosticReportKind.Full, items: [] };
+  ctx.connection.languages.diagnostics.on((params, token) =>
+    runSafe(ctx.log, token, 'diagnostics', empty, async () => {
+      const doc = ctx.documents.get(params.textDocument.uri);
+      if (!doc) return empty;
+      const view = ctx.index.view();
+      const items = isManifest(doc.uri) ? manifestDiagnostics(doc, openManifest(ctx, doc), view.snapshot) : workflowDiagnostics(doc, await analyze(ctx, doc, view));
+      return { kind: DocumentDiagnosticReportKind.Full, items };
+    }),
+  );
 }

@@ -15,8 +15,14 @@ const PREVIEW_WIDTH = 256;
 const code = (s: string) => `\`${s.replace(/`/g, "'")}\``;
 const escape = (s: string) => s.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, '\\$&');
 
-/** Markdown lines about the model's header and preview; none when nothing is known. */
-export function headerLines(model: ModelInfo): string[] {
+/** The preview image file beside the model's first location in scope, if any. */
+export async function previewOf(model: ModelInfo | undefined): Promise<string | undefined> {
+  const first = model?.locations[0];
+  return first ? findPreview(join(first.root, first.relativePath)) : undefined;
+}
+
+/** Markdown lines about the model's header and preview (a file from previewOf); none when nothing is known. */
+export function headerLines(model: ModelInfo, preview: string | undefined): string[] {
   const h = model.header;
   const lines: string[] = [];
   const facts = [
@@ -27,8 +33,6 @@ export function headerLines(model: ModelInfo): string[] {
   // Each fact its own paragraph: Markdown would join adjacent lines into one.
   if (facts.length) lines.push(facts.join(' · '), '');
   if (h?.trainedWords?.length) lines.push(`**Trained words** ${h.trainedWords.map(code).join(', ')}`, '');
-  const first = model.locations[0];
-  const preview = first ? findPreview(join(first.root, first.relativePath)) : undefined;
   const src = preview ? pathToFileURL(preview).href : h?.thumbnail;
   if (src) lines.push(`![preview](${src}|width=${PREVIEW_WIDTH})`, '');
   return lines;

@@ -3,9 +3,9 @@
 // A `base:sdxl` token in the query keeps models of that base model only.
 import type { IndexedLocation, IndexSnapshot } from '../core/index/snapshot';
 import { parseModelQuery } from '../core/modelInfo/query';
-import { fuzzyCandidates } from '../core/resolve';
+import { fuzzyCandidates, type FuzzyCache } from '../core/resolve';
 import type { ModelLocation } from '../core/types';
-import type { SearchModelItem, SearchModelsParams } from '../protocol';
+import type { SearchModelItem, SearchModelsParams } from '../protocol/search';
 
 const DEFAULT_LIMIT = 50;
 
@@ -21,14 +21,17 @@ const item = (l: IndexedLocation, score: number): SearchModelItem => ({
   ...(l.baseModel && { baseModel: l.baseModel }),
 });
 
-export function searchModels(index: IndexSnapshot, params: SearchModelsParams): SearchModelItem[] {
+export function searchModels(index: IndexSnapshot, params: SearchModelsParams, fuzzy?: FuzzyCache): SearchModelItem[] {
   const limit = params.limit ?? DEFAULT_LIMIT;
   const { text, baseModel } = parseModelQuery(params.query);
   if (params.similarTo === undefined || text.trim() !== '') {
     return index.search(text, { category: params.category, baseModel, limit }).map((h) => item(h.location, h.score));
   }
   const inCategory = index.byCategory(params.category ?? null) as readonly IndexedLocation[];
-  const candidates = fuzzyCandidates(params.similarTo, baseModel ? inCategory.filter((l) => l.baseModel === baseModel) : inCategory, limit);
+  // The cache keeps answers per list the index hands out; a filtered list is new each time, so it goes uncached.
+  const candidates = baseModel
+    ? fuzzyCandidates(params.similarTo, inCategory.filter((l) => l.baseModel === baseModel), limit)
+    : fuzzyCandidates(params.similarTo, inCategory, limit, fuzzy);
   const out = candidates.map((c) => item(c.location as IndexedLocation, c.score));
   const seen = new Set<ModelLocation>(candidates.map((c) => c.location));
   for (const { location } of index.search('', { category: params.category, baseModel, limit })) {

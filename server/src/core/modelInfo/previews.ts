@@ -1,7 +1,7 @@
 // Preview images beside a model file, under the names ComfyUI and the model managers write
 // (reference/peers.md): `<stem>.preview.<ext>` (ComfyUI-Manager, Stability Matrix, Civitai Helper,
 // LoRA Manager), `<stem>.<ext>` (A1111 and ComfyUI's own model previews), `<stem>.thumb.<ext>`.
-import { statSync } from 'node:fs';
+import { promises as fsp } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
 
 const IMAGE_EXTENSIONS = ['.png', '.jpg', '.jpeg', '.webp', '.gif'];
@@ -14,11 +14,11 @@ export function previewCandidates(modelPath: string): string[] {
   return INFIXES.flatMap((infix) => IMAGE_EXTENSIONS.map((ext) => `${stem}${infix}${ext}`));
 }
 
-/** The first preview image that exists beside `modelPath` (a regular file), or undefined. */
-export function findPreview(modelPath: string): string | undefined {
+/** The first preview image that exists beside `modelPath` (a regular file), or undefined. Asynchronous: hovers ask it. */
+export async function findPreview(modelPath: string): Promise<string | undefined> {
   for (const candidate of previewCandidates(modelPath)) {
     try {
-      if (statSync(candidate).isFile()) return candidate;
+      if ((await fsp.stat(candidate)).isFile()) return candidate;
     } catch {
       // not there
     }
