@@ -7,7 +7,7 @@ import { workflowRelativePath } from '../core/manifest/discover';
 import { workflowKeyOf, workflowMappings } from '../core/manifest/query';
 import { readManifest } from '../core/manifest/read';
 import type { Manifest } from '../core/manifest/types';
-import { resolveReferences, type FuzzyCache, type ResolvedReference } from '../core/resolve';
+import { resolveReferences, workflowBaseModelMismatches, type BaseModelMismatch, type FuzzyCache, type ResolvedReference } from '../core/resolve';
 import { buildLoaderTable, looksLikeWorkflow, parseWorkflow, type ParsedWorkflow } from '../core/workflow';
 import type { Settings } from '../settings';
 import { uriToPath, type WorkspaceFiles } from './workspaceFiles';
@@ -31,6 +31,8 @@ export interface WorkflowAnalysis {
   isWorkflow: boolean;
   manifest: ManifestContext;
   resolved: ResolvedReference[];
+  /** LoRAs / ControlNets / IP-Adapters whose base model differs from the model feeding them. */
+  mismatches: BaseModelMismatch[];
 }
 
 const SNIFF_ABOVE = 256 * 1024;
@@ -58,7 +60,8 @@ export class WorkflowAnalyzer {
     const isWorkflow = parsed.format !== null || (parsed.errors.length > 0 && looksLikeWorkflow(text));
     const mappings = workflowMappings(manifest.manifest, manifest.workflowKey);
     const resolved = parsed.format ? resolveReferences(parsed.references, { index, mappings, fuzzy }) : [];
-    const analysis: WorkflowAnalysis = { uri: doc.uri, parsed, isWorkflow, manifest, resolved };
+    const mismatches = parsed.format && !parsed.errors.length ? workflowBaseModelMismatches(text, resolved) : [];
+    const analysis: WorkflowAnalysis = { uri: doc.uri, parsed, isWorkflow, manifest, resolved, mismatches };
     this.cache.set(doc.uri, { key, index, analysis });
     return analysis;
   }

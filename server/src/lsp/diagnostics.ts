@@ -10,6 +10,7 @@ import { normalizeRelativePath } from '../core/categories';
 import type { Span } from '../core/text';
 import type { ResolvedReference } from '../core/resolve';
 import type { WorkflowAnalysis } from './analysis';
+import { baseModelMismatchMessage } from '../core/resolve/mismatchMessage';
 import { hostOf } from './format';
 import { createDiagnosticsChannel, type DiagnosticsChannel } from './diagnosticsChannel';
 import { analyze, isManifest, openManifest, type FeatureContext } from './featureContext';
@@ -27,7 +28,8 @@ export type DiagnosticCode =
   | 'mapped-path-differs'
   | 'manifest-model-not-local'
   | 'manifest-invalid'
-  | 'manifest-unknown-hash';
+  | 'manifest-unknown-hash'
+  | 'base-model-mismatch';
 
 /** What code actions need to find the diagnostic's subject again. */
 export type DiagnosticData = { kind: 'reference'; offset: number } | { kind: 'manifest-hash'; hash: string };
@@ -106,6 +108,9 @@ export function workflowDiagnostics(doc: TextDocument, analysis: WorkflowAnalysi
       case 'inactive':
         break;
     }
+  }
+  for (const m of analysis.mismatches) {
+    out.push(make(doc, m.reference, DiagnosticSeverity.Warning, 'base-model-mismatch', baseModelMismatchMessage(m), { kind: 'reference', offset: m.reference.offset }));
   }
   return out;
 }

@@ -44,6 +44,12 @@ const MIGRATIONS: string[] = [
      added_at INTEGER NOT NULL,
      PRIMARY KEY (root, root_category)
    );`,
+  // What each model is, read from its own header (DESIGN.md §4); header_stamp says at which
+  // reader version, size and mtime a location's header was read, so a changed file is read again.
+  `ALTER TABLE models ADD COLUMN base_model TEXT;        -- sd1 | sd2 | sdxl | sd3 | flux | other:<name>
+   ALTER TABLE models ADD COLUMN model_kind TEXT;        -- lora | lycoris | checkpoint | …
+   ALTER TABLE models ADD COLUMN header_info TEXT;       -- JSON ModelHeaderInfo (trained words, title, thumbnail)
+   ALTER TABLE model_locations ADD COLUMN header_stamp TEXT;`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -4,6 +4,8 @@
 import { promises as fsp } from 'node:fs';
 import type { Database } from 'sql.js';
 import { nullLogger, type Logger } from '../log';
+import { parseHeaderInfo } from '../modelInfo/stored';
+import type { BaseModel, ModelKind } from '../modelInfo/types';
 import type { ModelInfo, ModelSource, SourceType } from '../types';
 import { withFileLock } from './lock';
 import { applyOp, releaseStatements, type IndexOp } from './ops';
@@ -121,17 +123,21 @@ export class IndexStore {
     if (this.cached?.generation === this.gen) return this.cached;
     const locations: IndexedLocation[] = [];
     const stmt = this.db.prepare(
-      `SELECT l.model_hash, l.root, l.root_category, l.relative_path, l.name, l.filename, l.category, l.size, l.mtime, m.sha256, m.blake3
+      `SELECT l.model_hash, l.root, l.root_category, l.relative_path, l.name, l.filename, l.category, l.size, l.mtime, m.sha256, m.blake3,
+         m.base_model, m.model_kind, l.header_stamp
        FROM model_locations l LEFT JOIN models m ON m.hash = l.model_hash ORDER BY l.root, l.relative_path`,
     );
     try {
       while (stmt.step()) {
-        const r = stmt.get() as [string, string, string, string, string, string, string | null, number, number, string | null, string | null];
+        const r = stmt.get() as [string, string, string, string, string, string, string | null, number, number, string | null, string | null, string | null, string | null, string | null];
         const loc: IndexedLocation = {
           hash: r[0], root: r[1], rootCategory: r[2] || null, relativePath: r[3], name: r[4], filename: r[5], category: r[6], size: r[7], mtimeMs: r[8],
         };
         if (r[9]) loc.sha256 = r[9];
         if (r[10]) loc.blake3 = r[10];
+        if (r[11]) loc.baseModel = r[11] as BaseModel;
+        if (r[12]) loc.modelKind = r[12] as ModelKind;
+        if (r[13]) loc.headerStamp = r[13];
         locations.push(loc);
       }
     } finally {
@@ -143,13 +149,15 @@ export class IndexStore {
 
   /** Everything known about one model (also when none of its files is present any more). */
   model(hash: string): ModelInfo | undefined {
-    const rows = this.rows('SELECT size, blake3, sha256, hash_origin FROM models WHERE hash = ?', [hash.toLowerCase()]);
+    const rows = this.rows('SELECT size, blake3, sha256, hash_origin, header_info FROM models WHERE hash = ?', [hash.toLowerCase()]);
     if (!rows.length) return undefined;
-    const [size, blake3, sha256, origin] = rows[0] as [number, string | null, string | null, string | null];
+    const [size, blake3, sha256, origin, header] = rows[0] as [number, string | null, string | null, string | null, string | null];
     const info: ModelInfo = { hash: hash.toLowerCase(), size, locations: [...this.snapshot().byHash(hash)], sources: this.sources(hash) };
     if (blake3) info.blake3 = blake3;
     if (sha256) info.sha256 = sha256;
     if (origin) info.hashOrigin = origin;
+    const parsed = parseHeaderInfo(header);
+    if (parsed) info.header = parsed;
     return info;
   }
 
