@@ -1,6 +1,6 @@
 // Reading the files the language features need (workflows, manifests) the way the user sees them:
 // the open editor's text when the file is open, else the file on disk.
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { TextDocuments } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
@@ -30,7 +30,9 @@ export class WorkspaceFiles {
     const open = this.openDocument(path);
     if (open) return open.getText();
     try {
-      return readFileSync(path, 'utf8');
+      if (!statSync(path).isFile()) return undefined; // reading a FIFO would block the server
+      const text = readFileSync(path, 'utf8');
+      return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text; // the editor hides a byte order mark too
     } catch {
       return undefined;
     }

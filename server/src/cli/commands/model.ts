@@ -12,7 +12,7 @@ import type { IndexedLocation } from '../../core/index/snapshot';
 import type { IndexStore } from '../../core/index/store';
 import { workflowRelativePath } from '../../core/manifest/discover';
 import { ManifestEditError, type ManifestEdit } from '../../core/manifest/edit';
-import { editManifestFile, readManifestText } from '../../core/manifest/file';
+import { editManifestFile, ManifestFileError, readManifestText } from '../../core/manifest/file';
 import { modelEntryFor } from '../../core/manifest/entry';
 import { manifestModelStatus, workflowKeyOf } from '../../core/manifest/query';
 import { readManifest } from '../../core/manifest/read';
@@ -48,6 +48,12 @@ async function loadManifest(ctx: CliContext): Promise<Manifest> {
   const manifest = readManifest(text);
   if (manifest.malformed) throw new InputError(`${manifestPath(ctx)}: ${manifest.problems[0].message}`);
   return manifest;
+}
+
+/** Edit the manifest under its lock (on the text current then); warnings go to stderr. */
+async function editManifest(ctx: CliContext, edits: ManifestEdit[]): Promise<void> {
+  const { warnings } = await editManifestFile(manifestPath(ctx), edits);
+  for (const w of warnings) ctx.io.stderr(`warning: ${w}\n`);
 }
 
 /** Open the index, bringing it up to date first when model folders are known. */
@@ -123,7 +129,7 @@ async function add(ctx: CliContext, id: string): Promise<number> {
     const entry = entryFor(store, [...found.values()][0], manifest);
     const workflow = flag(ctx.args, 'workflow');
     const mappings = workflow ? mappingEdits(ctx, store, manifest, workflow, entry.hash) : [];
-    await editManifestFile(manifestPath(ctx), [{ kind: 'add-model', table, model: entry }, ...mappings]);
+    await editManifest(ctx, [{ kind: 'add-model', table, model: entry }, ...mappings]);
     const result = { hash: entry.hash, table, filename: entry.filename, relativePath: entry.relativePath, mappings: mappings.length };
     output(ctx, result, () => `Added ${table} model ${entry.filename} [${entry.hash}]${mappings.length ? ` and ${mappings.length} mapping(s)` : ''} to ${manifestPath(ctx)}\n`);
     return EXIT_OK;
@@ -140,7 +146,7 @@ async function remove(ctx: CliContext, id: string): Promise<number> {
   for (const wf of manifest.workflows.values()) {
     for (const m of wf.mappings.values()) if (m.hash === hash) mappings.push({ kind: 'remove-mapping', workflow: wf.key, reference: m.reference });
   }
-  await editManifestFile(manifestPath(ctx), [{ kind: 'remove-model', hash }, ...mappings]);
+  await editManifest(ctx, [{ kind: 'remove-model', hash }, ...mappings]);
   output(ctx, { hash, mappings: mappings.length }, () => `Removed model ${hash}${mappings.length ? ` and ${mappings.length} mapping(s)` : ''}\n`);
   return EXIT_OK;
 }
@@ -187,7 +193,7 @@ export const modelCommand: CliCommand = {
       if (sub === 'remove') return await remove(ctx, id);
       if (sub === 'list') return await list(ctx);
     } catch (err) {
-      if (!(err instanceof InputError || err instanceof ManifestEditError)) throw err;
+      if (!(err instanceof InputError || err instanceof ManifestEditError || err instanceof ManifestFileError)) throw err;
       ctx.io.stderr(`comfy-models: ${err.message}\n`);
       return EXIT_USAGE;
     }
