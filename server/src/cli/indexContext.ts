@@ -1,20 +1,26 @@
 // How CLI commands reach the index: open it at the resolved path, and the roots to work on
 // (roots remembered with `dir add`, plus --models-dir). Shared by index, dir, check, …
-import { IndexStore } from '../core/index/store';
+import { ForeignDatabaseError } from '../core/index/schema';
+import { IndexFileError, IndexStore } from '../core/index/store';
 import { syncRoots, type SyncReport } from '../core/index/sync';
 import type { IndexedLocation, IndexSnapshot } from '../core/index/snapshot';
 import type { Logger } from '../core/log';
 import { rootKey, type ModelRoot } from '../core/roots';
+import { UsageError } from './args';
 import type { CliContext } from './context';
 
 export function cliLogger(ctx: CliContext): Logger {
   return { info: () => {}, warn: (m) => ctx.io.stderr(`warning: ${m}\n`), error: (m) => ctx.io.stderr(`error: ${m}\n`) };
 }
 
+/** Open the index; a path that is not our index file is a usage error (exit 2). A set-aside is logged once. */
 export async function openIndex(ctx: CliContext): Promise<IndexStore> {
-  const store = await IndexStore.open(ctx.indexPath, cliLogger(ctx));
-  if (store.message) ctx.io.stderr(`${store.message}\n`);
-  return store;
+  try {
+    return await IndexStore.open(ctx.indexPath, cliLogger(ctx));
+  } catch (err) {
+    if (err instanceof IndexFileError || err instanceof ForeignDatabaseError) throw new UsageError(err.message);
+    throw err;
+  }
 }
 
 /** Remembered roots, then --models-dir (ComfyUI-style), without repeats. */
