@@ -53,6 +53,10 @@ function flagsFor(ref: ModelReference, names: readonly string[], location: Model
   return names.includes(location.name) ? [] : ['wrong-folder'];
 }
 
+function downloadUrlsOf(ref: ModelReference): string[] {
+  return [...new Set((ref.metadata ?? []).map((m) => m.url).filter((u): u is string => !!u))];
+}
+
 function scored(value: string, locations: readonly ModelLocation[]): Candidate[] {
   const term = searchTerm(value);
   return locations
@@ -107,6 +111,13 @@ export class Resolver {
     const sameFile = (inCategory: boolean) =>
       distinctByName(names.flatMap((n) => index.byFilename(baseName(n))).filter((l) => category === null || (l.category === category) === inCategory));
     const elsewhere = sameFile(true);
+    // Unknown category (a custom node's value): only `<category folder>/<value>` and the roots count
+    // (DESIGN.md §6); the node resolves its own paths, so a same-name file elsewhere is only a candidate.
+    if (category === null && elsewhere.length) {
+      const byHash = this.byEmbeddedHash(ref);
+      if (byHash) return { status: 'resolved', via: 'hash', location: byHash, flags: flagsFor(ref, names, byHash) };
+      return { status: 'missing', reason: 'not-found', candidates: scored(ref.value, elsewhere), downloadUrls: downloadUrlsOf(ref) };
+    }
     if (elsewhere.length === 1) return { status: 'resolved', via: 'filename', location: elsewhere[0], flags: ['wrong-folder'] };
     if (elsewhere.length > 1) return { status: 'ambiguous', candidates: scored(ref.value, elsewhere) };
     const byHash = this.byEmbeddedHash(ref);
@@ -137,8 +148,7 @@ export class Resolver {
   private missing(ref: ModelReference, reason: MissingReason, hash?: string): Resolution {
     // fuzzyCandidates keeps its answers per location list: a missing name is searched once per index.
     const candidates = fuzzyCandidates(ref.value, this.ctx.index.byCategory(ref.category), this.ctx.candidateLimit ?? 5);
-    const downloadUrls = [...new Set((ref.metadata ?? []).map((m) => m.url).filter((u): u is string => !!u))];
-    return { status: 'missing', reason, ...(hash ? { hash } : {}), candidates, downloadUrls };
+    return { status: 'missing', reason, ...(hash ? { hash } : {}), candidates, downloadUrls: downloadUrlsOf(ref) };
   }
 }
 
