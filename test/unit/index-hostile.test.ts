@@ -142,3 +142,13 @@ for (const [what, content] of [['an empty', ''], ['a garbage', 'not a pid\n']] a
     assert.equal(existsSync(`${index}.lock`), false);
   });
 }
+
+test('a failed save names the index file, not the temp file it writes first', async () => {
+  const dir = tempDir('cm-ih-');
+  const path = join(dir, 'index.sqlite');
+  const store = await IndexStore.open(path);
+  store.apply([{ op: 'model', hash: '0123456789abcdef', algorithm: 'blake3-sample-v1', size: 1, firstSeen: 1 }]);
+  mkdirSync(`${path}.tmp-${process.pid}`); // the temp file's place is taken: the write fails
+  await assert.rejects(store.save(), (err: Error) => err.message.includes(`model index ${path}:`) && !err.message.includes('.tmp-'));
+  store.close();
+});

@@ -4,6 +4,7 @@ import { execFile, execFileSync } from 'node:child_process';
 import { chmodSync, linkSync, lstatSync, mkdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { writeFileAtomic } from '../../server/src/core/manifest/file';
 import { readManifest } from '../../server/src/core/manifest/read';
 import { cli } from '../helpers/cli';
 import { tempDir, writeFile } from '../helpers/files';
@@ -101,4 +102,9 @@ test('a folder or a FIFO where pyproject.toml should be: exit 2 with a clear mes
   const fifoResult = await other.run('model', 'list');
   assert.equal(fifoResult.code, 2);
   assert.match(fifoResult.stderr, /pyproject\.toml is not a regular file/);
+});
+
+test('a failed manifest write names pyproject.toml, not the temp file', async () => {
+  const path = join(tempDir('cm-mh-'), 'no-such-folder', 'pyproject.toml');
+  await assert.rejects(writeFileAtomic(path, 'x'), (err: Error) => err.message === `cannot write ${path}: ENOENT`);
 });

@@ -234,8 +234,14 @@ export class IndexStore {
       if (current && !sameStamp(current, this.loadedStamp)) await this.rebaseOnto(current);
       const tmp = `${this.path}.tmp-${process.pid}`;
       releaseStatements(this.db); // export() frees every statement of the database
-      await fsp.writeFile(tmp, this.db.export());
-      await fsp.rename(tmp, this.path);
+      try {
+        await fsp.writeFile(tmp, this.db.export());
+        await fsp.rename(tmp, this.path);
+      } catch (err) {
+        await fsp.rm(tmp, { force: true, recursive: false }).catch(() => undefined);
+        // Name the user's file, not our temp file: that is the path they can act on.
+        throw new Error(`cannot save the model index ${this.path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+      }
       this.loadedStamp = await stamp(this.path);
       this.journal = [];
     });

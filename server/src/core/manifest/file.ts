@@ -83,8 +83,9 @@ export async function writeFileAtomic(path: string, text: string, mode?: number)
     if (mode !== undefined) await fsp.chmod(tmp, mode); // the umask may have narrowed it
     await fsp.rename(tmp, path);
   } catch (err) {
-    await fsp.rm(tmp, { force: true });
-    throw err;
+    await fsp.rm(tmp, { force: true }).catch(() => undefined);
+    // Name the user's file, not our temp file: that is the path they can act on.
+    throw new ManifestFileError(`cannot write ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
   }
 }
 
