@@ -1,7 +1,7 @@
 // Reading workflow files for `refs` and `check`: one parse, the JSON shape of a reference
 // (DESIGN.md §12 `refs`), and a one-line human rendering of where a reference sits.
 import { closeSync, constants, fstatSync, openSync, readFileSync } from 'node:fs';
-import { UsageError } from '../args';
+import { InputError } from '../errors';
 import type { ModelReference } from '../../core/types';
 import { parseWorkflow, type ParsedWorkflow } from '../../core/workflow';
 
@@ -12,7 +12,7 @@ export interface WorkflowFile {
 }
 
 /**
- * Read and parse; throws a UsageError (exit 2) only when the file cannot be read, naming the file. Opened
+ * Read and parse; throws an InputError (exit 2) only when the file cannot be read, naming the file. Opened
  * non-blocking and checked to be a regular file first: a FIFO would otherwise wait for a writer forever.
  */
 export function readWorkflowFile(path: string): WorkflowFile {
@@ -20,11 +20,11 @@ export function readWorkflowFile(path: string): WorkflowFile {
   let fd: number | undefined;
   try {
     fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
-    if (!fstatSync(fd).isFile()) throw new UsageError(`cannot read ${path}: not a regular file`);
+    if (!fstatSync(fd).isFile()) throw new InputError(`cannot read ${path}: not a regular file`);
     text = readFileSync(fd, 'utf8');
   } catch (err) {
-    if (err instanceof UsageError) throw err;
-    throw new UsageError(`cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? (err instanceof Error ? err.message : err)}`);
+    if (err instanceof InputError) throw err;
+    throw new InputError(`cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? (err instanceof Error ? err.message : err)}`);
   } finally {
     if (fd !== undefined) closeSync(fd);
   }

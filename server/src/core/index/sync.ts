@@ -5,7 +5,7 @@
 import { HashPool } from '../hash/pool';
 import { QUICK_HASH_ALGORITHM, type QuickHashResult } from '../hash/quickHash';
 import { nullLogger, type Logger } from '../log';
-import type { ModelRoot } from '../roots';
+import { rootFilter, type ModelRoot } from '../roots';
 import { scanRoots, type ScannedFile } from '../scan';
 import { readSidecarHashes } from '../sidecars';
 import type { IndexOp } from './ops';
@@ -53,7 +53,7 @@ export async function syncRoots(store: IndexStore, roots: readonly ModelRoot[], 
   const before = store.snapshot();
   // Only what a readable folder no longer lists is gone: an offline root or unreadable folder keeps its rows.
   const offline = new Set(scan.unreachableRoots);
-  const rootKeys = new Set(roots.filter((r) => !offline.has(r)).map((r) => `${r.path}\u0000${r.category ?? ''}`));
+  const underRoots = rootFilter(roots.filter((r) => !offline.has(r)));
   const unlisted = (loc: IndexedLocation) =>
     scan.skippedFolders.some((s) => s.root.path === loc.root && s.root.category === loc.rootCategory && (s.relativePath === '' || loc.relativePath.startsWith(`${s.relativePath}/`)));
   const seen = new Set<IndexedLocation>();
@@ -71,7 +71,7 @@ export async function syncRoots(store: IndexStore, roots: readonly ModelRoot[], 
   let removed = 0;
   // Vanished files lose their location.
   for (const loc of before.locations) {
-    if (seen.has(loc) || !rootKeys.has(`${loc.root}\u0000${loc.rootCategory ?? ''}`) || unlisted(loc)) continue;
+    if (seen.has(loc) || !underRoots(loc) || unlisted(loc)) continue;
     ops.push({ op: 'unlocate', root: loc.root, rootCategory: loc.rootCategory, relativePath: loc.relativePath });
     removed++;
   }

@@ -25,7 +25,7 @@ export interface ManifestText {
 const BOM = '\uFEFF';
 
 /** Read bytes of a regular file; a folder, FIFO or device is refused before it can block. */
-async function readRegularFile(path: string): Promise<Buffer | undefined> {
+export async function readRegularFile(path: string): Promise<Buffer | undefined> {
   let handle: fsp.FileHandle;
   try {
     // O_NONBLOCK: opening a FIFO would otherwise wait for a writer forever.
