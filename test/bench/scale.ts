@@ -55,7 +55,7 @@ export async function scaleBench(): Promise<BenchRow[]> {
     const analyzer = new WorkflowAnalyzer(new WorkspaceFiles(new TextDocuments(TextDocument)));
     const doc = TextDocument.create(pathToUri(file), 'json', 1, wf);
     const t0 = performance.now();
-    const analysis = analyzer.analyze(doc, index, normalizeSettings({}));
+    const analysis = await analyzer.analyze(doc, index, normalizeSettings({}));
     const diagnostics = workflowDiagnostics(doc, analysis);
     rows.push({
       what: `diagnostics, ${mb(wf.length)} workflow, ${analysis.parsed.references.length} references`,

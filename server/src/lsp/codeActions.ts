@@ -155,7 +155,7 @@ export function registerCodeActions(ctx: FeatureContext): void {
         await ctx.files.loadManifestOf(uriToPath(doc.uri));
         return manifestCodeActions(fixContext(ctx, view), ctx.analyzer.manifestFor(uriToPath(doc.uri)), params.context.diagnostics);
       }
-      return workflowCodeActions(fixContext(ctx, view), doc, await analyze(ctx, doc, view), params.context.diagnostics);
+      return workflowCodeActions(fixContext(ctx, view), doc, await analyze(ctx, doc, view, token), params.context.diagnostics);
     }),
   );
 }

@@ -53,10 +53,20 @@ function make(doc: TextDocument, span: Span, severity: DiagnosticSeverity, code:
 
 const where = (category: string | null) => (category ? `${category}/` : 'any model folder');
 
-function missingMessage(r: ResolvedReference & { resolution: { status: 'missing' } }): string {
+/**
+ * How many distinct missing names a diagnostics run searches the index for, to name the closest model
+ * in the message. Each search reads a whole category list; a workflow with thousands of missing names
+ * would spend seconds on messages nobody reads at once. Beyond this, the message omits the closest
+ * model; the hover and the quick fixes of that reference still search it (when asked).
+ */
+export const NAMED_CANDIDATE_SEARCHES = 100;
+
+function missingMessage(r: ResolvedReference & { resolution: { status: 'missing' } }, searched: Set<string>): string {
   const { reference: ref, resolution } = r;
   const parts = [`Model '${ref.value}' was not found in ${where(ref.category)}.`];
-  const best = resolution.candidates[0];
+  const key = `${ref.category ?? ''}\u0000${ref.value}`;
+  if (!searched.has(key) && searched.size < NAMED_CANDIDATE_SEARCHES) searched.add(key);
+  const best = searched.has(key) ? resolution.candidates[0] : undefined;
   // A weak ("possible") match is named in the hover, not in the message: it is usually noise.
   if (best && best.confidence !== 'possible') parts.push(`Closest indexed model: '${best.location.name}' (${Math.round(best.score * 100)}%, ${best.confidence}).`);
   if (resolution.downloadUrls[0]) parts.push(`Download source: ${hostOf(resolution.downloadUrls[0])}.`);
@@ -66,6 +76,7 @@ function missingMessage(r: ResolvedReference & { resolution: { status: 'missing'
 export function workflowDiagnostics(doc: TextDocument, analysis: WorkflowAnalysis): Diagnostic[] {
   const out: Diagnostic[] = [];
   if (!analysis.isWorkflow) return out;
+  const searched = new Set<string>();
   for (const e of analysis.parsed.errors) {
     out.push(make(doc, { offset: e.offset, length: Math.max(e.length, 1) }, DiagnosticSeverity.Error, 'invalid-workflow', `This workflow cannot be read: ${e.message}.`));
   }
@@ -82,7 +93,7 @@ export function workflowDiagnostics(doc: TextDocument, analysis: WorkflowAnalysi
         } else if (ref.kind === 'embedding') {
           out.push(make(doc, ref, DiagnosticSeverity.Warning, 'missing-embedding', `Embedding '${ref.value}' was not found in embeddings/ (ComfyUI will ignore it).`, data));
         } else {
-          out.push(make(doc, ref, DiagnosticSeverity.Error, 'missing-model', missingMessage(r as ResolvedReference & { resolution: { status: 'missing' } }), data));
+          out.push(make(doc, ref, DiagnosticSeverity.Error, 'missing-model', missingMessage(r as ResolvedReference & { resolution: { status: 'missing' } }, searched), data));
         }
         break;
       }
@@ -142,7 +153,7 @@ export function registerDiagnostics(ctx: FeatureContext): void {
       const doc = ctx.documents.get(params.textDocument.uri);
       if (!doc) return empty;
       const view = ctx.index.view();
-      const items = isManifest(doc.uri) ? manifestDiagnostics(doc, openManifest(ctx, doc), view.snapshot) : workflowDiagnostics(doc, await analyze(ctx, doc, view));
+      const items = isManifest(doc.uri) ? manifestDiagnostics(doc, openManifest(ctx, doc), view.snapshot) : workflowDiagnostics(doc, await analyze(ctx, doc, view, token));
       return { kind: DocumentDiagnosticReportKind.Full, items };
     }),
   );

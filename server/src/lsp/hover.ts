@@ -85,7 +85,7 @@ export function registerHover(ctx: FeatureContext): void {
         const at = manifestHashAt(manifest, offset);
         return at ? { contents: { kind: 'markdown' as const, value: manifestHashHover(at.hash, at.model?.filename, view.model(at.hash), manifest) } } : null;
       }
-      const analysis = await analyze(ctx, doc, view);
+      const analysis = await analyze(ctx, doc, view, token);
       const r = referenceAt(analysis, offset);
       return r ? { contents: { kind: 'markdown' as const, value: referenceHover(r, view.model, analysis.manifest.manifest) } } : null;
     }),

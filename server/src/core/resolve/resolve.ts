@@ -148,12 +148,44 @@ export class Resolver {
   }
 
   private missing(ref: ModelReference, reason: MissingReason, hash?: string): Resolution {
-    const candidates = fuzzyCandidates(ref.value, this.ctx.index.byCategory(ref.category), this.ctx.candidateLimit ?? 5, this.ctx.fuzzy);
-    return { status: 'missing', reason, ...(hash ? { hash } : {}), candidates, downloadUrls: downloadUrlsOf(ref) };
+    const { index, candidateLimit, fuzzy } = this.ctx;
+    const locations = index.byCategory(ref.category);
+    const resolution = { status: 'missing' as const, reason, ...(hash ? { hash } : {}), downloadUrls: downloadUrlsOf(ref) };
+    return withLazyCandidates(resolution, () => fuzzyCandidates(ref.value, locations, candidateLimit ?? 5, fuzzy));
   }
+}
+
+/**
+ * A missing reference's fuzzy candidates are searched when first read, then kept: a workflow with
+ * thousands of missing names would otherwise search its whole category list for each one before
+ * anything is shown, while a hover or a quick fix asks for one reference at a time.
+ */
+function withLazyCandidates<T extends object>(resolution: T, search: () => Candidate[]): T & { candidates: Candidate[] } {
+  let found: Candidate[] | undefined;
+  return Object.defineProperty(resolution, 'candidates', { enumerable: true, get: () => (found ??= search()) }) as T & { candidates: Candidate[] };
 }
 
 export function resolveReferences(refs: readonly ModelReference[], ctx: ResolveContext): ResolvedReference[] {
   const resolver = new Resolver(ctx);
   return refs.map((reference) => ({ reference, resolution: resolver.resolve(reference) }));
+}
+
+/** How many references are resolved between two looks at the signal (and turns of the event loop). */
+const SLICE = 2_000;
+
+/**
+ * resolveReferences for the language server: gives the event loop a turn every few thousand
+ * references, so other requests are answered meanwhile, and stops with the signal's reason when it
+ * aborts (a newer version of the document, a cancelled request).
+ */
+export async function resolveReferencesCancellable(refs: readonly ModelReference[], ctx: ResolveContext, signal?: AbortSignal): Promise<ResolvedReference[]> {
+  const resolver = new Resolver(ctx);
+  const out: ResolvedReference[] = [];
+  for (let start = 0; start < refs.length; start += SLICE) {
+    signal?.throwIfAborted();
+    if (start > 0) await new Promise<void>((resolve) => setImmediate(resolve));
+    signal?.throwIfAborted();
+    for (const reference of refs.slice(start, start + SLICE)) out.push({ reference, resolution: resolver.resolve(reference) });
+  }
+  return out;
 }
