@@ -65,13 +65,14 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
         return { report: (done, total) => progress.report(total ? Math.floor((done * 100) / total) : 0, `${done}/${total} files`), done: () => progress.done() };
       },
     });
-    features = registerLanguageFeatures({ connection, documents, index, settings, files, log });
+    const resolvesCodeActionEdits = !!params.capabilities.textDocument?.codeAction?.resolveSupport?.properties.includes('edit');
+    features = registerLanguageFeatures({ connection, documents, index, settings, files, log, resolvesCodeActionEdits });
     registerStatusRequests(connection, index);
     return {
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
         diagnosticProvider: { identifier: 'comfy-models', interFileDependencies: true, workspaceDiagnostics: false },
-        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix], resolveProvider: true },
         hoverProvider: true,
         completionProvider: { triggerCharacters: ['"', '/'] },
         codeLensProvider: { resolveProvider: false },

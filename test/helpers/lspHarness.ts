@@ -35,6 +35,8 @@ export interface HarnessOptions {
   workspaceFolders?: { uri: string; name: string }[];
   /** Register handlers on the client before it initializes (e.g. workspace/applyEdit). */
   beforeInitialize?(client: ProtocolConnection): void;
+  /** Declare textDocument.codeAction.resolveSupport for 'edit' (as VS Code does). */
+  resolvesCodeActions?: boolean;
 }
 
 async function handshake(client: ProtocolConnection, options: HarnessOptions, onDispose: () => Promise<void>): Promise<Harness> {
@@ -57,7 +59,11 @@ async function handshake(client: ProtocolConnection, options: HarnessOptions, on
     workspaceFolders: options.workspaceFolders ?? null,
     capabilities: {
       workspace: { configuration: true, workspaceEdit: { documentChanges: true, resourceOperations: ['create'] }, diagnostics: { refreshSupport: true } },
-      textDocument: { diagnostic: { dynamicRegistration: false }, hover: { contentFormat: ['markdown', 'plaintext'] } },
+      textDocument: {
+        diagnostic: { dynamicRegistration: false },
+        hover: { contentFormat: ['markdown', 'plaintext'] },
+        ...(options.resolvesCodeActions ? { codeAction: { dataSupport: true, resolveSupport: { properties: ['edit'] } } } : {}),
+      },
       window: { workDoneProgress: true },
     },
     initializationOptions: options.storagePath ? { storagePath: options.storagePath } : {},

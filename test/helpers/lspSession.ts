@@ -30,12 +30,14 @@ export async function startSession(
   settings: Record<string, unknown>,
   workspace = join(dir, 'ws'),
   start: (options: HarnessOptions) => Promise<Harness> = startInMemory,
+  extra: Pick<HarnessOptions, 'resolvesCodeActions'> = {},
 ): Promise<Session> {
   const statusWaiters: { pred: (s: StatusResult) => boolean; resolve: (s: StatusResult) => void }[] = [];
   const refreshWaiters: (() => void)[] = [];
   const versions = new Map<string, number>();
   let last: StatusResult | undefined;
   const h = await start({
+    ...extra,
     storagePath: dir,
     settings,
     workspaceFolders: [{ uri: URI.file(workspace).toString(), name: 'ws' }],

@@ -26,6 +26,11 @@ export interface FeatureContext {
   files: WorkspaceFiles;
   log: Logger;
   analyzer: WorkflowAnalyzer;
+  /**
+   * The client resolves code actions' edits (textDocument.codeAction.resolveSupport names 'edit'):
+   * edits of a manifest that is not open are then computed when the fix is applied, on the text on disk then.
+   */
+  resolvesCodeActionEdits?: boolean;
 }
 
 export const isManifest = (uri: string): boolean => basename(uriToPath(uri)) === 'pyproject.toml';
@@ -46,5 +51,5 @@ export function openManifest(ctx: FeatureContext, doc: TextDocument): Manifest {
 }
 
 export function fixContext(ctx: FeatureContext, view: IndexView = ctx.index.view()): FixContext {
-  return { index: view.snapshot, model: view.model, files: ctx.files, log: ctx.log };
+  return { index: view.snapshot, model: view.model, files: ctx.files, log: ctx.log, resolvesEdits: !!ctx.resolvesCodeActionEdits };
 }
