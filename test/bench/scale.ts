@@ -28,7 +28,7 @@ export function bigManifest(entries: number): string {
   return lines.join('\n') + '\n';
 }
 
-const MANIFEST_ENTRIES = 20_000;
+const MANIFEST_ENTRIES = 100_000;
 /** 4 of 5 nodes hold a reference (benchWorkflow): 8,000 nodes give 6,400 references. */
 const WORKFLOW_NODES = 8_000;
 

@@ -13,6 +13,7 @@ import type { IndexStore } from '../../core/index/store';
 import { workflowRelativePath } from '../../core/manifest/discover';
 import type { ManifestEdit } from '../../core/manifest/edit';
 import { editManifestFile, readManifestText } from '../../core/manifest/file';
+import { QUICK_EDIT_FROM } from '../../core/manifest/quickEdit';
 import { modelEntryFor } from '../../core/manifest/entry';
 import { manifestModelStatus, workflowKeyOf } from '../../core/manifest/query';
 import { readManifest } from '../../core/manifest/read';
@@ -43,6 +44,10 @@ const manifestPath = (ctx: CliContext) => join(ctx.projectDir, 'pyproject.toml')
 
 async function loadManifest(ctx: CliContext): Promise<Manifest> {
   const { text } = await readManifestText(manifestPath(ctx));
+  return parsedManifest(ctx, text);
+}
+
+function parsedManifest(ctx: CliContext, text: string): Manifest {
   const manifest = readManifest(text);
   if (manifest.malformed) throw new InputError(`${manifestPath(ctx)}: ${manifest.problems[0].message}`);
   return manifest;
@@ -99,7 +104,12 @@ function mappingEdits(ctx: CliContext, store: IndexStore, manifest: Manifest, wo
 }
 
 async function add(ctx: CliContext, id: string): Promise<number> {
-  const manifest = await loadManifest(ctx);
+  const { text } = await readManifestText(manifestPath(ctx));
+  // A big manifest is parsed only when the entry needs what it holds (this model's sources, a workflow
+  // key); a model it does not mention is added by core/manifest/quickEdit.ts without reading it all.
+  const workflow = flag(ctx.args, 'workflow');
+  let parsed: Manifest | undefined = text.length < QUICK_EDIT_FROM || workflow ? parsedManifest(ctx, text) : undefined;
+  const manifestFor = (hash: string) => (parsed ??= text.includes(hash) ? parsedManifest(ctx, text) : readManifest(''));
   const table: ModelTable = hasFlag(ctx.args, 'optional') ? 'optional' : 'required';
   return withSyncedIndex(ctx, async (store) => {
     const found = findModels(store, id);
@@ -112,8 +122,9 @@ async function add(ctx: CliContext, id: string): Promise<number> {
       const list = [...found.values()].map((ls) => `  ${ls[0].hash}  ${ls[0].relativePath}`).join('\n');
       throw new InputError(`'${id}' matches ${found.size} models; give the hash:\n${list}`);
     }
-    const entry = entryFor(store, [...found.values()][0], manifest);
-    const workflow = flag(ctx.args, 'workflow');
+    const [locations] = found.values();
+    const manifest = manifestFor(locations[0].hash);
+    const entry = entryFor(store, locations, manifest);
     const mappings = workflow ? mappingEdits(ctx, store, manifest, workflow, entry.hash) : [];
     await editManifest(ctx, [{ kind: 'add-model', table, model: entry }, ...mappings]);
     const result = { hash: entry.hash, table, filename: entry.filename, relativePath: entry.relativePath, mappings: mappings.length };

@@ -10,6 +10,7 @@ import { basename, dirname, join } from 'node:path';
 import { withFileLock } from '../index/lock';
 import { applySplices } from '../text';
 import { editManifest, type ManifestEdit } from './edit';
+import { quickEdit } from './quickEdit';
 
 /** The manifest cannot be read or written as a text file (not a regular file, not UTF-8). */
 export class ManifestFileError extends Error {}
@@ -45,33 +46,32 @@ export async function readRegularFile(path: string): Promise<Buffer | undefined>
   }
 }
 
-/** Offset of the first byte that is not valid UTF-8, or -1. */
+/** Offset of the first byte that is not valid UTF-8 (the bytes are known to hold one). */
 function invalidUtf8At(bytes: Buffer): number {
-  try {
-    new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-    return -1;
-  } catch {
-    let lo = 0;
-    let hi = bytes.length; // the shortest invalid prefix ends at the bad byte
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      try {
-        new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(0, mid + 1), { stream: true });
-        lo = mid + 1;
-      } catch {
-        hi = mid;
-      }
+  let lo = 0;
+  let hi = bytes.length; // the shortest invalid prefix ends at the bad byte
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    try {
+      new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(0, mid + 1), { stream: true });
+      lo = mid + 1;
+    } catch {
+      hi = mid;
     }
-    return lo;
   }
+  return lo;
 }
 
 export async function readManifestText(path: string): Promise<ManifestText> {
   const bytes = await readRegularFile(path);
   if (!bytes) return { text: '', exists: false, bom: false };
-  const bad = invalidUtf8At(bytes);
-  if (bad >= 0) throw new ManifestFileError(`${path} is not valid UTF-8 (byte ${bad}); it is left untouched — save it as UTF-8 first`);
-  const text = bytes.toString('utf8');
+  let text: string;
+  try {
+    // One decoding that also checks (a big manifest is tens of MB); the BOM is kept to be seen below.
+    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
+  } catch {
+    throw new ManifestFileError(`${path} is not valid UTF-8 (byte ${invalidUtf8At(bytes)}); it is left untouched — save it as UTF-8 first`);
+  }
   return text.startsWith(BOM) ? { text: text.slice(1), exists: true, bom: true } : { text, exists: true, bom: false };
 }
 
@@ -113,7 +113,7 @@ export async function editManifestFile(path: string, edits: readonly ManifestEdi
   const target = await editTarget(path);
   return withFileLock(target, async () => {
     const { text, bom } = await readManifestText(target);
-    const splices = editManifest(text, edits);
+    const splices = quickEdit(text, edits) ?? editManifest(text, edits);
     if (!splices.length) return { changed: false, warnings: [] };
     const st = await fsp.stat(target).catch(() => undefined);
     const warnings = st && st.nlink > 1
