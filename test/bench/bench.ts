@@ -5,10 +5,11 @@ import { hashBench } from './hash';
 import { lspBench, memoryBench } from './lsp';
 import { modelInfoBench } from './modelInfo';
 import { resolveBench, type BenchRow } from './resolve';
+import { scaleBench } from './scale';
 import { syncBench } from './sync';
 
 /** In run order: rows that measure memory go first, before other rows grow the heap. */
-const ROWS: (() => BenchRow[] | Promise<BenchRow[]>)[] = [memoryBench, resolveBench, lspBench, syncBench, modelInfoBench, hashBench, activationBench];
+const ROWS: (() => BenchRow[] | Promise<BenchRow[]>)[] = [memoryBench, resolveBench, lspBench, syncBench, modelInfoBench, hashBench, scaleBench, activationBench];
 
 async function main(): Promise<void> {
   const rows: BenchRow[] = [];

@@ -55,7 +55,7 @@ export function registerCompletion(ctx: FeatureContext): void {
       const doc = ctx.documents.get(params.textDocument.uri);
       if (!doc || !isJson(doc)) return null;
       const view = ctx.index.view();
-      return modelCompletions(doc, await analyze(ctx, doc, view), view.snapshot, doc.offsetAt(params.position));
+      return modelCompletions(doc, await analyze(ctx, doc, view, token), view.snapshot, doc.offsetAt(params.position));
     }),
   );
 }

@@ -89,7 +89,7 @@ export function registerHover(ctx: FeatureContext): void {
         const model = view.model(at.hash);
         return { contents: { kind: 'markdown' as const, value: manifestHashHover(at.hash, at.model?.filename, model, manifest, await previewOf(model)) } };
       }
-      const analysis = await analyze(ctx, doc, view);
+      const analysis = await analyze(ctx, doc, view, token);
       const r = referenceAt(analysis, offset);
       if (!r) return null;
       const model = r.resolution.status === 'resolved' ? view.model(r.resolution.location.hash) : undefined;

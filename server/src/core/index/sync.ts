@@ -37,6 +37,8 @@ export interface SyncReport {
   warnings: string[];
   /** True when the index content changed. */
   changed: boolean;
+  /** Roots that could not be read (unplugged drive, removed or unreadable folder): their rows are kept. */
+  offlineRoots: string[];
 }
 
 /** Files hashed per index update while a sync runs: keeps the in-memory index fresh without rebuilding it per file. */
@@ -54,7 +56,11 @@ export async function syncRoots(store: IndexStore, roots: readonly ModelRoot[], 
   const scan = await scanRoots(roots, options.signal);
   scan.warnings.forEach(warn);
   const before = store.snapshot();
-  const underRoots = rootFilter(roots);
+  // Only what a readable folder no longer lists is gone: an offline root or unreadable folder keeps its rows.
+  const offline = new Set(scan.unreachableRoots);
+  const underRoots = rootFilter(roots.filter((r) => !offline.has(r)));
+  const unlisted = (loc: IndexedLocation) =>
+    scan.skippedFolders.some((s) => s.root.path === loc.root && s.root.category === loc.rootCategory && (s.relativePath === '' || loc.relativePath.startsWith(`${s.relativePath}/`)));
   const seen = new Set<IndexedLocation>();
   const toHash: ScannedFile[] = [];
   /** Unchanged files whose header this reader has not read yet (an index from before header reading, or an older reader). */
@@ -74,9 +80,9 @@ export async function syncRoots(store: IndexStore, roots: readonly ModelRoot[], 
   const ops: IndexOp[] = [];
   const flush = () => store.apply(ops.splice(0));
   let removed = 0;
-  // Vanished files (and everything under a root that cannot be read any more) lose their location.
+  // Vanished files lose their location.
   for (const loc of before.locations) {
-    if (seen.has(loc) || !underRoots(loc)) continue;
+    if (seen.has(loc) || !underRoots(loc) || unlisted(loc)) continue;
     ops.push({ op: 'unlocate', root: loc.root, rootCategory: loc.rootCategory, relativePath: loc.relativePath });
     removed++;
   }
@@ -155,5 +161,5 @@ export async function syncRoots(store: IndexStore, roots: readonly ModelRoot[], 
     changed = store.dirty;
     await store.save(); // also after a cancellation: what was hashed is kept
   }
-  return { scanned: scan.files.length, hashed, unchanged, removed, headers, models: store.snapshot().modelCount, seconds: (performance.now() - started) / 1000, warnings, changed };
+  return { scanned: scan.files.length, hashed, unchanged, removed, headers, models: store.snapshot().modelCount, seconds: (performance.now() - started) / 1000, warnings, changed, offlineRoots: scan.unreachableRoots.map((r) => r.path) };
 }
