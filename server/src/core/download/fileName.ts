@@ -27,7 +27,8 @@ export function contentDispositionName(header: string | undefined): string | und
     }
   }
   const quoted = /filename\s*=\s*"((?:[^"\\]|\\.)*)"/i.exec(header);
-  if (quoted) return quoted[1].replace(/\\(.)/g, '$1');
+  // Only \" and \\ are unescaped: servers write Windows paths with bare backslashes.
+  if (quoted) return quoted[1].replace(/\\(["\\])/g, '$1');
   const plain = /filename\s*=\s*([^;]+)/i.exec(header);
   return plain?.[1].trim();
 }

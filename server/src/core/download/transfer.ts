@@ -242,6 +242,8 @@ async function receive(body: IncomingMessage, fs: DownloadFs, part: string, star
   let position = start;
   let writing: Promise<void> = Promise.resolve();
   let writeError: unknown;
+  /** End of the bytes known to be on disk: after a failed write the .part is cut back here (no hole). */
+  let durable = start;
   const flush = () => {
     if (!batchBytes) return;
     const buffers = batch;
@@ -249,7 +251,15 @@ async function receive(body: IncomingMessage, fs: DownloadFs, part: string, star
     position += batchBytes;
     batch = [];
     batchBytes = 0;
-    writing = writing.then(() => file.writev(buffers, at)).catch((err) => void (writeError ??= err));
+    writing = writing.then(async () => {
+      if (writeError) return;
+      try {
+        await file.writev(buffers, at);
+        durable = at + buffers.reduce((n, b) => n + b.length, 0);
+      } catch (err) {
+        writeError = err;
+      }
+    });
   };
   let streamError: unknown;
   try {
@@ -273,6 +283,7 @@ async function receive(body: IncomingMessage, fs: DownloadFs, part: string, star
   } finally {
     flush();
     await writing;
+    if (writeError) await file.truncate(durable).catch(() => {});
     await file.close().catch(() => {});
     body.destroy();
   }
