@@ -6,6 +6,7 @@ import { indexCommand } from './commands/index';
 import { refsCommand } from './commands/refs';
 import { checkCommand } from './commands/check';
 import { modelCommand } from './commands/model';
+import { downloadCommand } from './commands/download';
 
 export interface CliCommand {
   /** One line for `--help`. */
@@ -20,4 +21,5 @@ export const COMMANDS: Record<string, CliCommand> = {
   refs: refsCommand,
   check: checkCommand,
   model: modelCommand,
+  download: downloadCommand,
 };
