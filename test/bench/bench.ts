@@ -1,12 +1,13 @@
 // `npm run bench`: runs every row module and prints one table (DESIGN.md §13). A row module exports a
 // function returning rows; add yours to ROWS. Benchmarks are not tests: nothing here asserts timings.
+import { downloadBench } from './download';
 import { hashBench } from './hash';
 import { lspBench, memoryBench } from './lsp';
 import { resolveBench, type BenchRow } from './resolve';
 import { syncBench } from './sync';
 
 /** In run order: rows that measure memory go first, before other rows grow the heap. */
-const ROWS: (() => BenchRow[] | Promise<BenchRow[]>)[] = [memoryBench, resolveBench, lspBench, syncBench, hashBench];
+const ROWS: (() => BenchRow[] | Promise<BenchRow[]>)[] = [memoryBench, resolveBench, lspBench, syncBench, hashBench, downloadBench];
 
 async function main(): Promise<void> {
   const rows: BenchRow[] = [];

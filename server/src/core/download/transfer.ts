@@ -232,8 +232,8 @@ async function hashExisting(fs: DownloadFs, part: string, upTo: number, total: n
 }
 
 /**
- * Stream the body into the `.part` from `start`, hashing as it arrives; one write in flight while the next
- * batch fills. Everything received is on disk before this returns or throws.
+ * Stream the body into the `.part` from `start`, hashing each batch as it is handed to the disk; one write
+ * in flight while the next batch fills. Everything received is on disk before this returns or throws.
  */
 async function receive(body: IncomingMessage, fs: DownloadFs, part: string, start: number, total: number | undefined, hasher: StreamHasher, request: TransferRequest, shown: string): Promise<void> {
   const file: DownloadFile = await fs.open(part, start > 0 ? 'r+' : 'w');
@@ -244,18 +244,21 @@ async function receive(body: IncomingMessage, fs: DownloadFs, part: string, star
   let writeError: unknown;
   /** End of the bytes known to be on disk: after a failed write the .part is cut back here (no hole). */
   let durable = start;
+  // Hashed when handed to the disk, chunk by chunk (concatenating a batch costs a copy of every byte).
   const flush = () => {
     if (!batchBytes) return;
     const buffers = batch;
     const at = position;
+    const length = batchBytes;
     position += batchBytes;
     batch = [];
     batchBytes = 0;
+    for (const b of buffers) hasher.update(b);
     writing = writing.then(async () => {
       if (writeError) return;
       try {
         await file.writev(buffers, at);
-        durable = at + buffers.reduce((n, b) => n + b.length, 0);
+        durable = at + length;
       } catch (err) {
         writeError = err;
       }
@@ -266,17 +269,16 @@ async function receive(body: IncomingMessage, fs: DownloadFs, part: string, star
     if (start > 0) await file.truncate(start);
     for await (const chunk of body as AsyncIterable<Buffer>) {
       if (writeError) break;
-      if (total !== undefined && hasher.position + chunk.length > total) {
+      if (total !== undefined && position + batchBytes + chunk.length > total) {
         throw new DownloadError('size-mismatch', `${shown} sent more than the announced ${total} bytes`);
       }
-      hasher.update(chunk);
       batch.push(chunk);
       batchBytes += chunk.length;
       if (batchBytes >= WRITE_BATCH) {
         await writing; // at most one batch waits while another is written
         flush();
       }
-      request.onProgress?.(hasher.position, total);
+      request.onProgress?.(position + batchBytes, total);
     }
   } catch (err) {
     streamError = err;
