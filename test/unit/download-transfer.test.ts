@@ -77,6 +77,19 @@ test('a server that ignores Range (200 instead of 206) makes the download start 
   assert.equal(s.cdn.requests[1].headers.range, `bytes=${MiB}-`);
 });
 
+test('a .part that already holds every byte (416 on resume) is verified and moved into place without a transfer', async () => {
+  const data = randomBytes(10_000);
+  const url = await lora(data);
+  const { roots, models } = modelRoot();
+  mkdirSync(join(models, 'loras'), { recursive: true });
+  writeFileSync(join(models, 'loras', 'detail-tweaker.safetensors.part'), data);
+  const r = await get(testEnv(s), { url }, roots);
+  assert.equal(r.sha256, sha(data));
+  assert.equal(r.alreadyPresent, false);
+  assert.deepEqual(s.cdn.requests.map((q) => q.headers.range), ['bytes=10000-']);
+  assert.deepEqual(readdirSync(join(models, 'loras')), ['detail-tweaker.safetensors']);
+});
+
 test('wrong bytes: hash-mismatch, and neither a file under the model name nor a .part is left', async () => {
   const data = randomBytes(300_000);
   const url = await lora(data, { wrongBytes: true });

@@ -121,17 +121,18 @@ export async function transfer(request: TransferRequest, deps: TransferDeps): Pr
           body.destroy();
           throw new DownloadError('server', `the server resumed at the wrong offset (${start} instead of ${offset})`, true);
         }
-      } else if (res.status === 416 && offset > 0 && expected.size === offset) {
-        body.resume(); // the .part already holds every byte: verify it
-        start = offset;
-        total = offset;
-      } else if (res.status === 200 || res.status === 416) {
-        if (res.status === 416) body.resume();
-        if (offset > 0) log.info(`${shown}: the server ignored the resume request; starting over`);
-        if (res.status === 416) {
+      } else if (res.status === 416 && offset > 0) {
+        body.resume();
+        const whole = /bytes\s+\*\/(\d+)/i.exec(String(res.headers['content-range'] ?? ''));
+        if ((whole ? Number(whole[1]) : expected.size) !== offset) {
+          log.info(`${shown}: the partial file does not fit the server's; starting over`);
           await fs.unlink(partPath(target!));
           continue;
         }
+        start = offset; // the .part already holds every byte: verify it
+        total = offset;
+      } else if (res.status === 200) {
+        if (offset > 0) log.info(`${shown}: the server ignored the resume request; starting over`);
         total = contentLength(res.headers['content-length']);
       } else {
         body.resume();
