@@ -1,9 +1,7 @@
 // Wiring the download engine to the stand-ins for tests: a clock whose sleeps return at once (recording
 // the delays asked for), a logger that keeps every line, and a model root in a temp folder.
 import { join } from 'node:path';
-import { createProviders } from '../../server/src/core/providers/describe';
-import type { DownloadEnvironment } from '../../server/src/core/download/download';
-import { createHttpClient } from '../../server/src/core/download/http';
+import { createDownloadEnvironment, type DownloadEnvironment } from '../../server/src/core/download/download';
 import type { ProviderKind, TokenProvider } from '../../server/src/core/download/hosts';
 import type { Clock, DownloadFs } from '../../server/src/core/download/ports';
 import type { ModelRoot } from '../../server/src/core/roots';
@@ -39,21 +37,11 @@ export interface TestEnv extends DownloadEnvironment {
 }
 
 export function testEnv(s: StandIns, options: { tokens?: Partial<Record<ProviderKind, string>>; fs?: DownloadFs; retries?: number } = {}): TestEnv {
-  const http = createHttpClient(s.endpoints);
-  const t = tokens(options.tokens ?? {});
   const logs: string[] = [];
   const line = (m: string) => void logs.push(m);
-  return {
-    endpoints: s.endpoints,
-    http,
-    tokens: t,
-    providers: createProviders({ http, tokens: t }, s.endpoints),
-    clock: instantClock(),
-    fs: options.fs,
-    retries: options.retries,
-    log: { info: line, warn: line, error: line },
-    logs,
-  };
+  const clock = instantClock();
+  const env = createDownloadEnvironment(s.endpoints, tokens(options.tokens ?? {}), { clock, fs: options.fs, retries: options.retries, log: { info: line, warn: line, error: line } });
+  return { ...env, clock, logs };
 }
 
 export function modelRoot(): { dir: string; models: string; roots: ModelRoot[] } {

@@ -50,6 +50,7 @@ test('provider hosts: the public ones over https and the configured origins; scr
   assert.equal(providerOf(new URL('https://evil-civitai.com/x'), PUBLIC), undefined);
   assert.equal(scrubUrl('https://u:p@civitai.com/api/download/models/1?type=Model&token=s3cret&Token=x'), 'https://civitai.com/api/download/models/1?type=Model');
   assert.equal(scrubUrl('weird ?token=s3cret&a=1'), 'weird ?token=***&a=1');
+  assert.equal(scrubUrl('https://cdn.example/f.bin?X-Amz-Credential=k&X-Amz-Signature=abc&X-Amz-Expires=86400'), 'https://cdn.example/f.bin?X-Amz-Expires=86400');
 });
 
 test('CivitAI type → category', () => {

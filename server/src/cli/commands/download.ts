@@ -1,12 +1,10 @@
 // `comfy-models download <url> [--category C] [--to SUBFOLDER] [--sha256 H]` (DESIGN.md §12): one verified,
 // resumable download into the first model root's category folder, indexed with its source. Tokens come
 // from CIVITAI_API_TOKEN / HF_TOKEN, provider origins from COMFY_MODELS_CIVITAI_BASE_URL / HF_ENDPOINT.
-import { downloadModel } from '../../core/download/download';
+import { createDownloadEnvironment, downloadModel } from '../../core/download/download';
 import { DownloadError, isDownloadError } from '../../core/download/errors';
 import { endpointsFromEnv, envTokens } from '../../core/download/hosts';
-import { createHttpClient } from '../../core/download/http';
 import { recordDownload } from '../../core/download/record';
-import { createProviders } from '../../core/providers/describe';
 import { flag, UsageError } from '../args';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, output, type CliContext } from '../context';
 import type { CliCommand } from '../commands';
@@ -26,10 +24,7 @@ export const downloadCommand: CliCommand = {
     try {
       const roots = cliRoots(ctx, store);
       if (!roots.length) throw new UsageError('no model folder to download into: pass --models-dir DIR or run `comfy-models dir add DIR`');
-      const endpoints = endpointsFromEnv(ctx.io.env);
-      const http = createHttpClient(endpoints);
-      const tokens = envTokens(ctx.io.env);
-      const env = { endpoints, http, tokens, providers: createProviders({ http, tokens }, endpoints), log: cliLogger(ctx) };
+      const env = createDownloadEnvironment(endpointsFromEnv(ctx.io.env), envTokens(ctx.io.env), { log: cliLogger(ctx) });
       try {
         const r = await downloadModel({ url, category: flag(ctx.args, 'category'), subfolder: flag(ctx.args, 'to'), expected: { sha256 } }, roots, env, {
           onRemote: (remote, category, dir) => void (ctx.json || ctx.io.stderr(`downloading ${remote.fileName ?? remote.sourceUrl} into ${dir} (${category})\n`)),

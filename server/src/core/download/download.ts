@@ -3,10 +3,11 @@
 import { basename } from 'node:path';
 import type { ModelRoot } from '../roots';
 import type { ModelSource } from '../types';
-import { describeUrl, type Providers } from '../providers/describe';
+import { createProviders, describeUrl, type Providers } from '../providers/describe';
 import type { RemoteFile } from '../providers/types';
 import { DownloadError } from './errors';
-import { providerLabel, type ProviderEndpoints } from './hosts';
+import { providerLabel, type ProviderEndpoints, type TokenProvider } from './hosts';
+import { createHttpClient } from './http';
 import { locateInRoots } from './record';
 import { mergeExpected, targetFolder } from './target';
 import { transfer, type ExpectedFile, type TransferDeps, type TransferResult } from './transfer';
@@ -26,6 +27,12 @@ export interface DownloadRequest {
 export interface DownloadEnvironment extends TransferDeps {
   endpoints: ProviderEndpoints;
   providers: Providers;
+}
+
+/** The real wiring: node's HTTP client and both providers on `endpoints`; `extra` adds an fs port, clock, logger, retries. */
+export function createDownloadEnvironment(endpoints: ProviderEndpoints, tokens: TokenProvider, extra: Omit<Partial<TransferDeps>, 'http' | 'tokens'> = {}): DownloadEnvironment {
+  const http = createHttpClient(endpoints);
+  return { ...extra, endpoints, http, tokens, providers: createProviders({ http, tokens }, endpoints) };
 }
 
 export interface DownloadHooks {

@@ -45,11 +45,12 @@ export function providerOf(url: URL, endpoints: ProviderEndpoints): ProviderKind
   return undefined;
 }
 
-/** Query parameters that carry credentials in download URLs. */
-const SECRET_PARAMS = ['token', 'access_token', 'api_key', 'apikey'];
+/** Query parameters that carry credentials in download URLs (tokens, and the signatures of presigned CDN URLs). */
+const SECRET_PARAMS = ['token', 'access_token', 'api_key', 'apikey', 'x-amz-signature', 'x-amz-credential', 'x-amz-security-token', 'x-goog-signature', 'x-goog-credential', 'signature', 'sig'];
 
 /**
- * `url` without credentials: `token`-like query parameters and `user:password@` are removed. Text that is
+ * `url` without credentials: `token`-like query parameters, presigned-URL signatures and `user:password@`
+ * are removed. Text that is
  * not a URL is returned with any `token=…` run masked, so even a malformed input never leaks.
  */
 export function scrubUrl(url: string): string {
