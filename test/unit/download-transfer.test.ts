@@ -305,6 +305,11 @@ test('a token never appears in errors, logs or the recorded source URL, also whe
   s.civitai.requireToken = 'SECRET-TOKEN-1';
   const env = testEnv(s, { tokens: { civitai: 'SECRET-TOKEN-1' } });
   const r = await get(env, { url: `${s.civitai.url}/api/download/models/62833?token=SECRET-TOKEN-2&type=Model` });
+  // With no token configured, one pasted into the URL is sent as a header to CivitAI only, never as a query.
+  const pasted = await get(testEnv(s), { url: `${s.civitai.url}/api/download/models/62833?token=SECRET-TOKEN-1` });
+  assert.equal(pasted.sha256, sha(data));
+  for (const q of s.requests()) assert.doesNotMatch(q.url, /SECRET/);
+  assert.ok(s.cdn.requests.every((q) => q.headers.authorization === undefined));
   assert.equal(r.sha256, sha(data));
   const err = await fails(get(env, { url: `${s.civitai.url}/api/download/models/404?token=SECRET-TOKEN-2` }), 'not-found');
   const everything = JSON.stringify([r.source, err.message, env.logs]);

@@ -6,11 +6,12 @@ import type { ModelSource } from '../types';
 import { createProviders, describeUrl, type Providers } from '../providers/describe';
 import type { RemoteFile } from '../providers/types';
 import { DownloadError } from './errors';
-import { providerLabel, type ProviderEndpoints, type TokenProvider } from './hosts';
+import { pastedToken, providerLabel, type ProviderEndpoints, type TokenProvider } from './hosts';
 import { createHttpClient } from './http';
 import { locateInRoots } from './record';
 import { mergeExpected, targetFolder } from './target';
 import { transfer, type ExpectedFile, type TransferDeps, type TransferResult } from './transfer';
+import { parseDownloadUrl } from './url';
 
 export interface DownloadRequest {
   url: string;
@@ -51,6 +52,7 @@ export interface DownloadOutcome extends TransferResult {
 }
 
 export async function downloadModel(request: DownloadRequest, roots: readonly ModelRoot[], env: DownloadEnvironment, hooks: DownloadHooks = {}): Promise<DownloadOutcome> {
+  env = withPastedToken(request.url, env);
   const remote = await describeUrl(request.url, env.providers, env.endpoints, hooks.signal);
   const category = request.category || remote.category;
   if (!category) throw new DownloadError('category-required', `which model folder should ${remote.fileName ?? 'this file'} go to? Give a category (checkpoints, loras, vae, …)`);
@@ -79,4 +81,17 @@ export async function downloadModel(request: DownloadRequest, roots: readonly Mo
     relativePath: at?.relativePath ?? basename(result.path),
     source: { type: remote.provider, url: remote.sourceUrl, metadata: remote.metadata },
   };
+}
+
+/**
+ * A provider URL with `?token=` pasted in: that token is sent as a bearer header to the provider's own
+ * hosts when no token is configured (it never stays in a URL we store or show, so it lasts this session).
+ */
+function withPastedToken(url: string, env: DownloadEnvironment): DownloadEnvironment {
+  const pasted = pastedToken(url);
+  const source = pasted && parseDownloadUrl(url, env.endpoints);
+  if (!pasted || !source || source.kind === 'url') return env;
+  const kind = source.kind;
+  const tokens: TokenProvider = { token: async (k) => (await env.tokens.token(k)) ?? (k === kind ? pasted : undefined) };
+  return { ...env, tokens, providers: createProviders({ http: env.http, tokens }, env.endpoints) };
 }

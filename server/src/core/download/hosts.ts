@@ -66,6 +66,15 @@ export function scrubUrl(url: string): string {
   return u.toString();
 }
 
+/** A `token=` query parameter pasted into a URL (CivitAI guides teach it); undefined when none. */
+export function pastedToken(url: string): string | undefined {
+  try {
+    return new URL(url).searchParams.get('token') || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Where tokens come from: SecretStorage in VS Code, env CIVITAI_API_TOKEN / HF_TOKEN in the CLI. */
 export interface TokenProvider {
   token(kind: ProviderKind): string | undefined | Promise<string | undefined>;
