@@ -105,81 +105,75 @@ export async function transfer(request: TransferRequest, deps: TransferDeps): Pr
 
   let hasher: StreamHasher | undefined;
   let failures = 0;
-  try {
-    for (;;) {
-      request.signal?.throwIfAborted();
-      const offset = target ? ((await fs.size(partPath(target))) ?? 0) : 0;
-      try {
-        const res = await deps.http({ url: request.url, auth, signal: request.signal, headers: offset > 0 ? { range: `bytes=${offset}-` } : {} });
-        const body = res.body;
-        let start = 0;
-        let total: number | undefined;
-        if (res.status === 206 && offset > 0) {
-          const range = /bytes\s+(\d+)-(\d+)\/(\d+|\*)/i.exec(String(res.headers['content-range'] ?? ''));
-          start = range ? Number(range[1]) : -1;
-          total = range && range[3] !== '*' ? Number(range[3]) : undefined;
-          if (start !== offset) {
-            body.destroy();
-            throw new DownloadError('server', `the server resumed at the wrong offset (${start} instead of ${offset})`, true);
-          }
-        } else if (res.status === 416 && offset > 0) {
-          body.resume();
-          const whole = /bytes\s+\*\/(\d+)/i.exec(String(res.headers['content-range'] ?? ''));
-          if ((whole ? Number(whole[1]) : expected.size) !== offset) {
-            log.info(`${shown}: the partial file does not fit the server's; starting over`);
-            await fs.unlink(partPath(target!));
-            continue;
-          }
-          start = offset; // the .part already holds every byte: verify it
-          total = offset;
-        } else if (res.status === 200) {
-          if (offset > 0) log.info(`${shown}: the server ignored the resume request; starting over`);
-          total = contentLength(res.headers['content-length']);
-        } else {
-          body.resume();
-          throw statusError(res.status, res.headers, res.url, request.provider, res.authorized);
-        }
-        if (isHtml(res.headers) && !/\.html?$/i.test(request.fileName ?? '')) {
+  for (;;) {
+    request.signal?.throwIfAborted();
+    const offset = target ? ((await fs.size(partPath(target))) ?? 0) : 0;
+    try {
+      const res = await deps.http({ url: request.url, auth, signal: request.signal, headers: offset > 0 ? { range: `bytes=${offset}-` } : {} });
+      const body = res.body;
+      let start = 0;
+      let total: number | undefined;
+      if (res.status === 206 && offset > 0) {
+        const range = /bytes\s+(\d+)-(\d+)\/(\d+|\*)/i.exec(String(res.headers['content-range'] ?? ''));
+        start = range ? Number(range[1]) : -1;
+        total = range && range[3] !== '*' ? Number(range[3]) : undefined;
+        if (start !== offset) {
           body.destroy();
-          throw htmlError(request.url, request.provider);
+          throw new DownloadError('server', `the server resumed at the wrong offset (${start} instead of ${offset})`, true);
         }
-        if (!target) {
-          const present = await settleTarget(contentDispositionName(headerText(res.headers['content-disposition'])) ?? urlPathName(request.url) ?? urlPathName(res.url));
-          if (present) {
-            body.destroy();
-            return present;
-          }
+      } else if (res.status === 416 && offset > 0) {
+        body.resume();
+        const whole = /bytes\s+\*\/(\d+)/i.exec(String(res.headers['content-range'] ?? ''));
+        if ((whole ? Number(whole[1]) : expected.size) !== offset) {
+          log.info(`${shown}: the partial file does not fit the server's; starting over`);
+          await fs.unlink(partPath(target!));
+          continue;
         }
-        if (expected.size !== undefined && total !== undefined && total !== expected.size) {
+        start = offset; // the .part already holds every byte: verify it
+        total = offset;
+      } else if (res.status === 200) {
+        if (offset > 0) log.info(`${shown}: the server ignored the resume request; starting over`);
+        total = contentLength(res.headers['content-length']);
+      } else {
+        body.resume();
+        throw statusError(res.status, res.headers, res.url, request.provider, res.authorized);
+      }
+      if (isHtml(res.headers) && !/\.html?$/i.test(request.fileName ?? '')) {
+        body.destroy();
+        throw htmlError(request.url, request.provider);
+      }
+      if (!target) {
+        const present = await settleTarget(contentDispositionName(headerText(res.headers['content-disposition'])) ?? urlPathName(request.url) ?? urlPathName(res.url));
+        if (present) {
           body.destroy();
-          throw new DownloadError('size-mismatch', `the server offers ${total} bytes for ${shown}, but ${expected.size} were expected`);
-        }
-        const part = partPath(target!);
-        if (!hasher || start === 0 || hasher.position !== start || hasher.total !== total) {
-          hasher?.close();
-          hasher = await hashExisting(fs, part, start, total);
-        }
-        await receive(body, fs, part, start, total, hasher, request, shown);
-        if (total !== undefined && hasher.position < total) throw new DownloadError('network', `the connection closed after ${hasher.position} of ${total} bytes`, true);
-        return await finish(fs, target!, hasher, expected, shown);
-      } catch (err) {
-        if (request.signal?.aborted) throw cancelled(target);
-        const error = isDownloadError(err) ? err : networkError(request.url, err);
-        if (!error.retriable) throw error;
-        // A cut after progress starts the count again: only attempts that get nowhere use up retries.
-        failures = (hasher?.position ?? 0) > offset ? 1 : failures + 1;
-        if (failures > maxRetries) throw error;
-        const delay = BACKOFF_MS[Math.min(failures - 1, BACKOFF_MS.length - 1)];
-        log.warn(`${shown}: ${error.message}; retrying in ${delay / 1000} s (${failures}/${maxRetries})`);
-        try {
-          await clock.sleep(delay, request.signal);
-        } catch {
-          throw cancelled(target);
+          return present;
         }
       }
+      if (expected.size !== undefined && total !== undefined && total !== expected.size) {
+        body.destroy();
+        throw new DownloadError('size-mismatch', `the server offers ${total} bytes for ${shown}, but ${expected.size} were expected`);
+      }
+      const part = partPath(target!);
+      if (start === 0) hasher = undefined;
+      if (!hasher || hasher.position !== start || hasher.total !== total) hasher = await hashExisting(fs, part, start, total);
+      await receive(body, fs, part, start, total, hasher, request, shown);
+      if (total !== undefined && hasher.position < total) throw new DownloadError('network', `the connection closed after ${hasher.position} of ${total} bytes`, true);
+      return await finish(fs, target!, hasher, expected, shown);
+    } catch (err) {
+      if (request.signal?.aborted) throw cancelled(target);
+      const error = isDownloadError(err) ? err : networkError(request.url, err);
+      if (!error.retriable) throw error;
+      // A cut after progress starts the count again: only attempts that get nowhere use up retries.
+      failures = (hasher?.position ?? 0) > offset ? 1 : failures + 1;
+      if (failures > maxRetries) throw error;
+      const delay = BACKOFF_MS[Math.min(failures - 1, BACKOFF_MS.length - 1)];
+      log.warn(`${shown}: ${error.message}; retrying in ${delay / 1000} s (${failures}/${maxRetries})`);
+      try {
+        await clock.sleep(delay, request.signal);
+      } catch {
+        throw cancelled(target);
+      }
     }
-  } finally {
-    hasher?.close(); // an unfinished SHA-256 job on the helper thread is dropped
   }
 }
 
@@ -224,20 +218,16 @@ async function existingIdentical(target: string, expected: ExpectedFile): Promis
 async function hashExisting(fs: DownloadFs, part: string, upTo: number, total: number | undefined): Promise<StreamHasher> {
   const hasher = await StreamHasher.create(total);
   if (upTo === 0) return hasher;
-  let file: DownloadFile | undefined;
+  const file = await fs.open(part, 'r');
   try {
-    file = await fs.open(part, 'r');
     const buffer = Buffer.allocUnsafe(Math.min(upTo, WRITE_BATCH));
     while (hasher.position < upTo) {
       const n = await file.read(buffer, Math.min(buffer.length, upTo - hasher.position), hasher.position);
       if (n <= 0) throw new DownloadError('network', `${part} is shorter than it was a moment ago`, true);
-      await hasher.update(buffer.subarray(0, n));
+      hasher.update(buffer.subarray(0, n));
     }
-  } catch (err) {
-    hasher.close();
-    throw err;
   } finally {
-    await file?.close();
+    await file.close();
   }
   return hasher;
 }
@@ -256,7 +246,7 @@ async function receive(body: IncomingMessage, fs: DownloadFs, part: string, star
   /** End of the bytes known to be on disk: after a failed write the .part is cut back here (no hole). */
   let durable = start;
   // Hashed when handed to the disk, chunk by chunk (concatenating a batch costs a copy of every byte).
-  const flush = async () => {
+  const flush = () => {
     if (!batchBytes) return;
     const buffers = batch;
     const at = position;
@@ -264,7 +254,7 @@ async function receive(body: IncomingMessage, fs: DownloadFs, part: string, star
     position += batchBytes;
     batch = [];
     batchBytes = 0;
-    for (const b of buffers) await hasher.update(b);
+    for (const b of buffers) hasher.update(b);
     writing = writing.then(async () => {
       if (writeError) return;
       try {
@@ -287,14 +277,14 @@ async function receive(body: IncomingMessage, fs: DownloadFs, part: string, star
       batchBytes += chunk.length;
       if (batchBytes >= WRITE_BATCH) {
         await writing; // at most one batch waits while another is written
-        await flush();
+        flush();
       }
       request.onProgress?.(position + batchBytes, total);
     }
   } catch (err) {
     streamError = err;
   } finally {
-    await flush();
+    flush();
     await writing;
     if (writeError) await file.truncate(durable).catch(() => {});
     await file.close().catch(() => {});
@@ -314,7 +304,7 @@ function diskError(err: unknown, part: string): unknown {
 
 async function finish(fs: DownloadFs, target: string, hasher: StreamHasher, expected: ExpectedFile, shown: string): Promise<TransferResult> {
   const part = partPath(target);
-  const digests = await hasher.digests();
+  const digests = hasher.digests();
   const problems: string[] = [];
   if (expected.size !== undefined && digests.size !== expected.size) problems.push(`size ${digests.size} instead of ${expected.size}`);
   if (expected.sha256 && digests.sha256 !== expected.sha256) problems.push(`SHA-256 ${digests.sha256} instead of ${expected.sha256}`);
