@@ -1,5 +1,5 @@
 // The CLI's command table: one entry per top-level command, each in its own module.
-import type { CliContext } from './context';
+import type { CliCommand } from './command';
 import { dirCommand } from './commands/dir';
 import { hashCommand } from './commands/hash';
 import { indexCommand } from './commands/index';
@@ -7,12 +7,6 @@ import { refsCommand } from './commands/refs';
 import { checkCommand } from './commands/check';
 import { modelCommand } from './commands/model';
 import { downloadCommand } from './commands/download';
-
-export interface CliCommand {
-  /** One line for `--help`. */
-  usage: string;
-  run(ctx: CliContext): Promise<number>;
-}
 
 export const COMMANDS: Record<string, CliCommand> = {
   dir: dirCommand,
