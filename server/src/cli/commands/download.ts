@@ -2,12 +2,13 @@
 // resumable download into the first model root's category folder, indexed with its source. Tokens come
 // from CIVITAI_API_TOKEN / HF_TOKEN, provider origins from COMFY_MODELS_CIVITAI_BASE_URL / HF_ENDPOINT.
 import { createDownloadEnvironment, downloadModel } from '../../core/download/download';
-import { DownloadError, isDownloadError } from '../../core/download/errors';
+import { isDownloadError } from '../../core/download/errors';
 import { endpointsFromEnv, envTokens } from '../../core/download/hosts';
 import { recordDownload } from '../../core/download/record';
-import { flag, UsageError } from '../args';
-import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, output, type CliContext } from '../context';
-import type { CliCommand } from '../commands';
+import { flag } from '../args';
+import type { CliCommand } from '../command';
+import { output, type CliContext } from '../context';
+import { EXIT_OK, InputError, OperationFailed, UsageError } from '../errors';
 import { cliLogger, cliRoots, openIndex } from '../indexContext';
 
 /** Errors that are the caller's input, not the download's fate: exit 2. */
@@ -36,16 +37,12 @@ export const downloadCommand: CliCommand = {
       } catch (err) {
         if (!isDownloadError(err)) throw err;
         if (err.code === 'category-required') throw new UsageError(`${err.message}: pass --category`);
-        report(ctx, err);
-        return USAGE_CODES.has(err.code) ? EXIT_USAGE : EXIT_FAILED;
+        if (ctx.json) ctx.io.stdout(JSON.stringify({ error: { code: err.code, message: err.message } }, null, 2) + '\n');
+        const message = `${err.message} (${err.code})`;
+        throw USAGE_CODES.has(err.code) ? new InputError(message) : new OperationFailed(message);
       }
     } finally {
       store.close();
     }
   },
 };
-
-function report(ctx: CliContext, err: DownloadError): void {
-  if (ctx.json) ctx.io.stdout(JSON.stringify({ error: { code: err.code, message: err.message } }, null, 2) + '\n');
-  ctx.io.stderr(`comfy-models: ${err.message} (${err.code})\n`);
-}
