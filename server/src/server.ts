@@ -15,6 +15,11 @@ import { IndexChangedNotification } from './protocol/status';
 import { registerStatusRequests } from './requests/status';
 import { SettingsCache } from './lsp/settingsCache';
 import { WorkspaceFiles } from './lsp/workspaceFiles';
+import { DownloadHost } from './engine/downloadHost';
+import { recordDownload } from './core/download/record';
+import { DEFAULT_ENDPOINTS } from './core/download/hosts';
+import { registerDownloadRequests } from './requests/downloads';
+import { openWorkflowDownloads, recordSourceInManifest } from './lsp/downloadSources';
 
 export interface ServerRuntime {
   version: string;
@@ -25,6 +30,8 @@ export interface ServerRuntime {
 export interface InitializationOptions {
   /** The extension's global storage folder; the index lives there unless `comfyModels.indexPath` says otherwise. */
   storagePath?: string;
+  /** Sent by our VS Code extension: it runs the client commands the server's actions name (downloads). */
+  vscodeClient?: boolean;
 }
 
 export function connectionLogger(connection: Connection): Logger {
@@ -45,6 +52,7 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
   let hasWorkspaceFolders = false;
   const settings = new SettingsCache(connection, () => hasConfiguration);
   let features: { refresh(): void } | undefined;
+  let downloads: DownloadHost | undefined;
 
   connection.onInitialize((params): InitializeResult => {
     const init = (params.initializationOptions ?? {}) as InitializationOptions;
@@ -65,8 +73,27 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
         return { report: (done, total) => progress.report(total ? Math.floor((done * 100) / total) : 0, `${done}/${total} files`), done: () => progress.done() };
       },
     });
-    features = registerLanguageFeatures({ connection, documents, index, settings, files, log });
+    const host = index;
+    const lsp = registerLanguageFeatures({ connection, documents, index, settings, files, log, client: { vscodeClient: init.vscodeClient === true } });
+    features = lsp;
     registerStatusRequests(connection, index);
+    // Provider origins and concurrency are set from the settings once they are read (onInitialized).
+    downloads = new DownloadHost({
+      log,
+      indexPath: index.indexPath,
+      endpoints: DEFAULT_ENDPOINTS,
+      concurrency: 2,
+      roots: () => host.modelRoots(),
+      editIndex: (work) => host.edit(work),
+      record: (store, roots, outcome) => recordDownload(store, roots, outcome, outcome.source),
+    });
+    registerDownloadRequests(connection, {
+      host: downloads,
+      log,
+      roots: () => host.modelRoots(),
+      workflowDownloads: (uri) => openWorkflowDownloads(lsp.context, uri),
+      recordInManifest: (path, hash, source) => recordSourceInManifest(lsp.context, path, hash, source),
+    });
     return {
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
@@ -90,17 +117,25 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
         features?.refresh();
       });
     }
-    await index!.configure(await settings.get());
+    const initial = await settings.get();
+    downloads!.configure({ civitaiBaseUrl: initial.civitaiBaseUrl, huggingFaceEndpoint: initial.huggingfaceEndpoint }, initial.downloadsConcurrency);
+    await downloads!.load().catch((err) => log.warn(`Cannot read the download list: ${err}`));
+    await index!.configure(initial);
   });
 
   // Settings are pulled per resource; a change drops the cache, re-reads the roots and re-checks documents.
   connection.onDidChangeConfiguration(async () => {
     settings.clear();
-    await index!.configure(await settings.get());
+    const current = await settings.get();
+    downloads?.configure({ civitaiBaseUrl: current.civitaiBaseUrl, huggingFaceEndpoint: current.huggingfaceEndpoint }, current.downloadsConcurrency);
+    await index!.configure(current);
     features?.refresh();
   });
 
-  connection.onShutdown(() => index?.dispose());
+  connection.onShutdown(async () => {
+    await downloads?.dispose(); // running downloads become interrupted, listed again next time
+    index?.dispose();
+  });
 
   documents.listen(connection);
   connection.listen();

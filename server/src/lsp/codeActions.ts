@@ -14,6 +14,9 @@ import { addModelEdit, manifestWorkspaceEdit, mapEdits, replaceEdit } from './fi
 import type { WorkspaceFiles } from './workspaceFiles';
 import { analyze, fixContext, isManifest, type FeatureContext } from './featureContext';
 import { runSafe } from './runSafe';
+import { referenceDownload } from './downloadItems';
+import { hostOf } from './format';
+import { DownloadCommands } from '../protocol/downloads';
 import { uriToPath } from './workspaceFiles';
 
 export interface FixContext {
@@ -21,6 +24,8 @@ export interface FixContext {
   model(hash: string): ModelInfo | undefined;
   files: WorkspaceFiles;
   log: Logger;
+  /** The client is our VS Code extension (it has the `comfyModels.startDownloads` command). */
+  vscodeClient?: boolean;
 }
 
 const MAX_CANDIDATE_FIXES = 3;
@@ -43,6 +48,16 @@ export function mapAction(ctx: FixContext, manifest: ManifestContext, r: Resolve
 
 function replaceAction(doc: TextDocument, r: ResolvedReference, name: string, diagnostic: Diagnostic): CodeAction {
   const action = CodeAction.create(`Replace with '${name}'`, replaceEdit(doc, r.reference, name), CodeActionKind.QuickFix);
+  action.diagnostics = [diagnostic];
+  return action;
+}
+
+/** "Download '<name>' from <host>": runs the client's download tasks (VS Code client only). */
+function downloadAction(r: ResolvedReference, manifest: ManifestContext, diagnostic: Diagnostic): CodeAction | undefined {
+  const item = referenceDownload(r, manifest);
+  if (!item) return undefined;
+  const title = `Download '${item.fileName}' from ${hostOf(item.url)}`;
+  const action = CodeAction.create(title, Command.create(title, DownloadCommands.startDownloads, [item]), CodeActionKind.QuickFix);
   action.diagnostics = [diagnostic];
   return action;
 }
@@ -88,6 +103,8 @@ export function workflowCodeActions(ctx: FixContext, doc: TextDocument, analysis
           }
         }
         for (const c of candidates) actions.push(replaceAction(doc, r, c.location.name, diagnostic));
+        const download = ctx.vscodeClient && diagnostic.code !== 'ambiguous-model' ? downloadAction(r, analysis.manifest, diagnostic) : undefined;
+        if (download) actions.push(download);
         actions.push(searchAction(doc, r, diagnostic));
         break;
       }

@@ -25,6 +25,8 @@ export interface FeatureContext {
   files: WorkspaceFiles;
   log: Logger;
   analyzer: WorkflowAnalyzer;
+  /** What the client is (set at initialize). */
+  client?: { vscodeClient: boolean };
 }
 
 export const isManifest = (uri: string): boolean => basename(uriToPath(uri)) === 'pyproject.toml';
@@ -45,5 +47,5 @@ export function openManifest(ctx: FeatureContext, doc: TextDocument): Manifest {
 }
 
 export function fixContext(ctx: FeatureContext, view: IndexView = ctx.index.view()): FixContext {
-  return { index: view.snapshot, model: view.model, files: ctx.files, log: ctx.log };
+  return { index: view.snapshot, model: view.model, files: ctx.files, log: ctx.log, vscodeClient: ctx.client?.vscodeClient };
 }
