@@ -20,7 +20,7 @@ export function createLanguageClient(context: vscode.ExtensionContext, log: vsco
     ],
     outputChannel: log,
     traceOutputChannel: log,
-    initializationOptions: { storagePath: context.globalStorageUri.fsPath },
+    initializationOptions: { storagePath: context.globalStorageUri.fsPath, vscodeClient: true },
     synchronize: { configurationSection: SETTINGS_SECTION },
   };
   return new LanguageClient('comfyModels', 'Comfy Models', serverOptions, clientOptions);
