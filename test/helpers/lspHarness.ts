@@ -32,6 +32,8 @@ export interface HarnessOptions {
   settings?: Record<string, unknown>;
   /** initializationOptions.storagePath. */
   storagePath?: string;
+  /** initializationOptions.vscodeClient: the server may name our extension's client commands. */
+  vscodeClient?: boolean;
   workspaceFolders?: { uri: string; name: string }[];
   /** Register handlers on the client before it initializes (e.g. workspace/applyEdit). */
   beforeInitialize?(client: ProtocolConnection): void;
@@ -60,7 +62,7 @@ async function handshake(client: ProtocolConnection, options: HarnessOptions, on
       textDocument: { diagnostic: { dynamicRegistration: false }, hover: { contentFormat: ['markdown', 'plaintext'] } },
       window: { workDoneProgress: true },
     },
-    initializationOptions: options.storagePath ? { storagePath: options.storagePath } : {},
+    initializationOptions: { ...(options.storagePath ? { storagePath: options.storagePath } : {}), ...(options.vscodeClient ? { vscodeClient: true } : {}) },
   });
   await client.sendNotification(InitializedNotification.type, {});
   return {

@@ -30,16 +30,19 @@ export async function startSession(
   settings: Record<string, unknown>,
   workspace = join(dir, 'ws'),
   start: (options: HarnessOptions) => Promise<Harness> = startInMemory,
+  extra: Pick<HarnessOptions, 'vscodeClient' | 'beforeInitialize'> = {},
 ): Promise<Session> {
   const statusWaiters: { pred: (s: StatusResult) => boolean; resolve: (s: StatusResult) => void }[] = [];
   const refreshWaiters: (() => void)[] = [];
   const versions = new Map<string, number>();
   let last: StatusResult | undefined;
   const h = await start({
+    ...extra,
     storagePath: dir,
     settings,
     workspaceFolders: [{ uri: URI.file(workspace).toString(), name: 'ws' }],
     beforeInitialize: (c) => {
+      extra.beforeInitialize?.(c);
       c.onNotification(IndexChangedNotification.type, (s) => {
         last = s;
         for (const w of [...statusWaiters]) if (w.pred(s)) statusWaiters.splice(statusWaiters.indexOf(w), 1) && w.resolve(s);
