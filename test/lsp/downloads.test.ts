@@ -3,7 +3,7 @@
 // restart (interrupted, resumed from the .part), the plan of a workflow, and the "Download" quick fix.
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, watch } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, test } from 'node:test';
 import { CodeActionRequest, type CodeAction, type ProtocolConnection } from 'vscode-languageserver-protocol';
@@ -18,6 +18,7 @@ import {
   type DownloadInfo,
   type DownloadItem,
 } from '../../server/src/protocol';
+import { quickHashFile } from '../../server/src/core/hash/quickHash';
 import { tempDir, writeFile } from '../helpers/files';
 import { startSession, type Session } from '../helpers/lspSession';
 import { startStandIns, type StandIns } from '../helpers/standins';
@@ -44,6 +45,21 @@ function downloadEvents() {
       return hit ? Promise.resolve(hit) : new Promise((resolve) => waiters.push({ pred, resolve }));
     },
   };
+}
+
+/** The file's text once it differs from `old` (watched, no polling). */
+function waitForFileChange(path: string, old: string): Promise<string> {
+  return new Promise((resolve) => {
+    const check = () => {
+      const text = readFileSync(path, 'utf8');
+      if (text === old) return false;
+      watcher.close();
+      resolve(text);
+      return true;
+    };
+    const watcher = watch(path, () => void check());
+    check();
+  });
 }
 
 function library() {
@@ -217,6 +233,44 @@ test('other LSP clients are not offered the Download quick fix (it runs a VS Cod
     const actions = (await sess.h.client.sendRequest(CodeActionRequest.type, { textDocument: { uri: sess.uri(wf) }, range: missing.range, context: { diagnostics: [missing] } })) as CodeAction[];
     assert.ok(actions.length > 0);
     assert.ok(!actions.some((a) => a.title.startsWith('Download ')));
+  } finally {
+    await sess.dispose();
+  }
+});
+
+test('a download from workflow metadata writes its source into the manifest entry of the model (a splice, the rest untouched)', async () => {
+  const { dir, models, ws } = library();
+  const data = randomBytes(40_000);
+  const probe = join(dir, 'probe.bin');
+  writeFile(probe, data);
+  const { quickHash } = await quickHashFile(probe);
+  const url = s.cdn.host('upscaler.pth', data);
+  const toml = `[project]\nname = "env"  # keep\n\n[tool.comfydock.models.required]\n"${quickHash}" = { filename = "upscaler.pth", category = "upscale_models", relative_path = "upscale_models/upscaler.pth", size = ${data.length}, sources = [] }\n`;
+  const manifestPath = join(ws, 'pyproject.toml');
+  writeFile(manifestPath, toml);
+  const wf = join(ws, 'wf.json');
+  const text = JSON.stringify({
+    nodes: [{ id: 1, type: 'UpscaleModelLoader', mode: 0, widgets_values: ['upscaler.pth'], inputs: [], outputs: [], properties: {} }],
+    links: [],
+    models: [{ name: 'upscaler.pth', url, directory: 'upscale_models' }],
+    version: 0.4,
+  });
+  writeFile(wf, text);
+  const events = downloadEvents();
+  const sess = await session(dir, models, ws, events);
+  try {
+    await sess.open(wf, text);
+    const missing = (await sess.pull(wf)).find((d) => d.code === 'missing-model')!;
+    const actions = (await sess.h.client.sendRequest(CodeActionRequest.type, { textDocument: { uri: sess.uri(wf) }, range: missing.range, context: { diagnostics: [missing] } })) as CodeAction[];
+    const [items] = actions.find((a) => a.title.startsWith('Download '))!.command!.arguments as [DownloadItem[]];
+    assert.equal(items[0].manifestPath, manifestPath);
+    const started = await sess.h.client.sendRequest(StartDownloadRequest.type, items[0]);
+    const done = await events.next((d) => d.id === started.id && (d.state === 'finished' || d.state === 'failed'));
+    assert.equal(done.state, 'finished', JSON.stringify(done.error));
+    await sess.nextStatus((st) => st.locations === 2);
+    const written = await waitForFileChange(manifestPath, toml);
+    assert.ok(written.startsWith('[project]\nname = "env"  # keep\n'), 'untouched bytes stay');
+    assert.match(written, new RegExp(`sources = \\[\\s*\\{ type = "url", url = "${url.replace(/[.?*+^$()[\]\\/]/g, '\\$&')}" \\}`));
   } finally {
     await sess.dispose();
   }
