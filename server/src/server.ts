@@ -19,6 +19,7 @@ import { DownloadHost } from './engine/downloadHost';
 import { recordDownload } from './core/download/record';
 import { DEFAULT_ENDPOINTS } from './core/download/hosts';
 import { registerDownloadRequests } from './requests/downloads';
+import { findSourcesForLocalModels } from './engine/findSources';
 import { openWorkflowDownloads, recordSourceInManifest } from './lsp/downloadSources';
 
 export interface ServerRuntime {
@@ -92,6 +93,10 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
       log,
       roots: () => host.modelRoots(),
       workflowDownloads: (uri) => openWorkflowDownloads(lsp.context, uri),
+      findSources: (signal, onProgress) => {
+        const view = host.view();
+        return findSourcesForLocalModels({ snapshot: view.snapshot, model: view.model, civitai: downloads!.env.providers.civitai, edit: (work) => host.edit((store) => work(store)), signal, onProgress });
+      },
       recordInManifest: (path, hash, source) => recordSourceInManifest(lsp.context, path, hash, source),
     });
     return {

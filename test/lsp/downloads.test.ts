@@ -10,6 +10,8 @@ import { CodeActionRequest, type CodeAction, type ProtocolConnection } from 'vsc
 import {
   CancelDownloadRequest,
   DownloadChangedNotification,
+  FindSourcesRequest,
+  SearchOnlineRequest,
   ListDownloadsRequest,
   PlanDownloadsRequest,
   ResumeDownloadRequest,
@@ -271,6 +273,44 @@ test('a download from workflow metadata writes its source into the manifest entr
     const written = await waitForFileChange(manifestPath, toml);
     assert.ok(written.startsWith('[project]\nname = "env"  # keep\n'), 'untouched bytes stay');
     assert.match(written, new RegExp(`sources = \\[\\s*\\{ type = "url", url = "${url.replace(/[.?*+^$()[\]\\/]/g, '\\$&')}" \\}`));
+  } finally {
+    await sess.dispose();
+  }
+});
+
+test('find sources: local models without a source are hashed (SHA-256) and looked up on CivitAI in one batch; hits are recorded', async () => {
+  const { dir, models, ws } = library();
+  writeFile(join(models, 'loras/unknown.safetensors'), 'nobody published this');
+  await s.civitai.addVersion({ modelId: 5, versionId: 6, modelName: 'Present', type: 'Checkpoint', files: [{ id: 7, name: 'present.safetensors', data: Buffer.from('a checkpoint') }] });
+  const sess = await startSession(dir, settingsFor(models, dir), ws, undefined, { vscodeClient: true });
+  try {
+    await sess.nextStatus((st) => st.state === 'idle' && st.locations === 2);
+    const first = await sess.h.client.sendRequest(FindSourcesRequest.type);
+    assert.deepEqual(first, { models: 2, hashed: 2, found: 1 });
+    assert.deepEqual(s.civitai.batchSizes, [2], 'one POST by-hash for both');
+    // The source is recorded: only the unknown model is left to look up, and its hash is now known.
+    const again = await sess.h.client.sendRequest(FindSourcesRequest.type);
+    assert.deepEqual(again, { models: 1, hashed: 0, found: 0 });
+  } finally {
+    await sess.dispose();
+  }
+});
+
+test('online search lists CivitAI files (type, base model, size, URL) and Hugging Face repos', async () => {
+  const { dir, models, ws } = library();
+  await s.civitai.addVersion({ modelId: 1, versionId: 2, modelName: 'Anime Lines', type: 'LORA', baseModel: 'SDXL 1.0', files: [{ id: 3, name: 'anime_lines.safetensors', data: randomBytes(2048) }] });
+  await s.hub.addFile({ repo: 'org/anime-model', path: 'model.safetensors', data: randomBytes(10) });
+  const sess = await session(dir, models, ws);
+  try {
+    const { hits, errors } = await sess.h.client.sendRequest(SearchOnlineRequest.type, { query: 'anime' });
+    assert.deepEqual(errors, []);
+    const civitai = hits.find((h) => h.provider === 'civitai')!;
+    assert.equal(civitai.fileName, 'anime_lines.safetensors');
+    assert.equal(civitai.category, 'loras');
+    assert.equal(civitai.baseModel, 'SDXL 1.0');
+    assert.equal(civitai.size, 2048);
+    assert.ok(civitai.downloadUrl?.startsWith(s.civitai.url));
+    assert.ok(hits.some((h) => h.provider === 'huggingface' && h.title === 'org/anime-model'));
   } finally {
     await sess.dispose();
   }

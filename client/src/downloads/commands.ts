@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import {
   CancelDownloadRequest,
   DownloadCommands,
+  FindSourcesRequest,
   PlanDownloadsRequest,
   RemoveDownloadRequest,
   ResumeDownloadRequest,
@@ -101,6 +102,16 @@ async function searchOnline(ctx: Ctx, query?: string): Promise<unknown> {
   return startDownloads(ctx, [item]);
 }
 
+/** The server shows the progress (hashing, then lookups) with a Cancel button; cancelling keeps the hashes computed so far. */
+async function findSources(ctx: Ctx): Promise<unknown> {
+  requireTrust();
+  const r = await ctx.client.sendRequest(FindSourcesRequest.type);
+  void vscode.window.showInformationMessage(
+    r.models ? `Comfy Models: ${r.found} of ${r.models} model${r.models === 1 ? '' : 's'} without a source found on CivitAI (${r.hashed} hashed now).` : 'Comfy Models: every local model already has a source.',
+  );
+  return r;
+}
+
 async function resume(ctx: Ctx, info: DownloadInfo): Promise<void> {
   requireTrust();
   const updated = await ctx.client.sendRequest(ResumeDownloadRequest.type, { id: info.id });
@@ -112,6 +123,7 @@ export const DOWNLOAD_COMMANDS: Record<string, CommandHandler> = {
   [DownloadCommands.downloadFromUrl]: (ctx, url?: string) => downloadFromUrl(ctx, typeof url === 'string' ? url : undefined),
   [DownloadCommands.downloadMissing]: (ctx, uri?: vscode.Uri) => downloadMissing(ctx, uri instanceof vscode.Uri ? uri : undefined),
   [DownloadCommands.searchOnline]: (ctx, query?: string) => searchOnline(ctx, typeof query === 'string' ? query : undefined),
+  [DownloadCommands.findSources]: (ctx) => findSources(ctx),
   [DownloadCommands.setCivitaiToken]: (ctx) => setToken(ctx, 'civitai'),
   [DownloadCommands.setHuggingFaceToken]: (ctx) => setToken(ctx, 'huggingface'),
   [DownloadCommands.cancelDownload]: (ctx, info: DownloadInfo) => ctx.client.sendRequest(CancelDownloadRequest.type, { id: info.id }),

@@ -168,6 +168,7 @@ export const DownloadCommands = {
   downloadFromUrl: 'comfyModels.downloadFromUrl',
   downloadMissing: 'comfyModels.downloadMissing',
   searchOnline: 'comfyModels.searchOnline',
+  findSources: 'comfyModels.findSources',
   setCivitaiToken: 'comfyModels.setCivitaiToken',
   setHuggingFaceToken: 'comfyModels.setHuggingFaceToken',
   cancelDownload: 'comfyModels.cancelDownload',

@@ -23,6 +23,8 @@ import {
   type DownloadInfo,
   type DownloadItem,
   type DownloadPlan,
+  type FindSourcesResult,
+  FindSourcesRequest,
   type OnlineHit,
   type PlannedDownload,
 } from '../protocol/downloads';
@@ -34,6 +36,8 @@ export interface DownloadRequestDeps {
   roots(): readonly ModelRoot[];
   /** The downloadable missing models of an open workflow. */
   workflowDownloads(uri: string): Promise<{ downloads: { reference: string; item: DownloadItem }[]; withoutSource: string[] } | undefined>;
+  /** Hash local models without a source and look them up on CivitAI (engine/findSources.ts). */
+  findSources(signal: AbortSignal, onProgress: (phase: string, done: number, total: number) => void): Promise<FindSourcesResult>;
   /** Add the source to the manifest entry of the downloaded model, when it has one. */
   recordInManifest(manifestPath: string, quickHash: string, source: { type: string; url: string }): Promise<void>;
 }
@@ -128,6 +132,22 @@ export function registerDownloadRequests(connection: Connection, deps: DownloadR
       if (stat) freeBytes[root] = stat.bavail * stat.bsize;
     }
     return { downloads, withoutSource: found.withoutSource, totalBytes: downloads.reduce((n, d) => n + (d.size ?? 0), 0), freeBytes };
+  });
+
+  connection.onRequest(FindSourcesRequest.type, async (token) => {
+    const controller = new AbortController();
+    token.onCancellationRequested(() => controller.abort());
+    const progress = await connection.window.createWorkDoneProgress();
+    progress.begin('Finding sources for local models', 0, 'reading the index', true);
+    progress.token.onCancellationRequested(() => controller.abort());
+    try {
+      return await deps.findSources(controller.signal, (phase, done, total) => progress.report(total ? Math.floor((done * 100) / total) : 0, `${phase}: ${done}/${total}`));
+    } catch (err) {
+      if (controller.signal.aborted) throw new ResponseError(-32800, 'cancelled'); // LSP RequestCancelled
+      throw err;
+    } finally {
+      progress.done();
+    }
   });
 
   connection.onRequest(SearchOnlineRequest.type, async ({ query }, token) => {
