@@ -6,7 +6,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, statSync, watch } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, test } from 'node:test';
-import { CodeActionRequest, type CodeAction, type ProtocolConnection } from 'vscode-languageserver-protocol';
+import { CodeActionRequest, CodeLensRequest, type CodeAction, type CodeLens, type ProtocolConnection } from 'vscode-languageserver-protocol';
 import {
   CancelDownloadRequest,
   DownloadChangedNotification,
@@ -196,6 +196,11 @@ test('the Download quick fix (VS Code client only) names the workflow metadata U
     assert.equal(download.command?.command, 'comfyModels.startDownloads');
     const [items] = download.command!.arguments as [DownloadItem[]];
     assert.deepEqual(items, [{ url, category: 'vae', subfolder: 'flux', fileName: 'ae.safetensors' }]);
+
+    const lenses = (await sess.h.client.sendRequest(CodeLensRequest.type, { textDocument: { uri: sess.uri(wf) } })) as CodeLens[];
+    const lens = lenses.find((l) => l.command?.title === 'Download 1…');
+    assert.ok(lens, lenses.map((l) => l.command?.title).join(', '));
+    assert.deepEqual([lens.command!.command, lens.command!.arguments], ['comfyModels.downloadMissing', [sess.uri(wf)]]);
 
     const plan = await sess.h.client.sendRequest(PlanDownloadsRequest.type, { uri: sess.uri(wf) });
     assert.equal(plan.downloads.length, 1);

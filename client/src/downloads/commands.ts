@@ -121,7 +121,8 @@ async function resume(ctx: Ctx, info: DownloadInfo): Promise<void> {
 export const DOWNLOAD_COMMANDS: Record<string, CommandHandler> = {
   [DownloadCommands.startDownloads]: (ctx, items: DownloadItem[]) => startDownloads(ctx, items),
   [DownloadCommands.downloadFromUrl]: (ctx, url?: string) => downloadFromUrl(ctx, typeof url === 'string' ? url : undefined),
-  [DownloadCommands.downloadMissing]: (ctx, uri?: vscode.Uri) => downloadMissing(ctx, uri instanceof vscode.Uri ? uri : undefined),
+  // From the palette (no argument), the code lens (a URI string) or the in-host tests (a Uri).
+  [DownloadCommands.downloadMissing]: (ctx, uri?: vscode.Uri | string) => downloadMissing(ctx, typeof uri === 'string' ? vscode.Uri.parse(uri) : uri instanceof vscode.Uri ? uri : undefined),
   [DownloadCommands.searchOnline]: (ctx, query?: string) => searchOnline(ctx, typeof query === 'string' ? query : undefined),
   [DownloadCommands.findSources]: (ctx) => findSources(ctx),
   [DownloadCommands.setCivitaiToken]: (ctx) => setToken(ctx, 'civitai'),

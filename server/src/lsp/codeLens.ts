@@ -1,12 +1,16 @@
-// One code lens at the top of a workflow: how many models it needs, how many are missing, and a
-// "Resolve…" action for the first missing one.
+// One code lens at the top of a workflow: how many models it needs, how many are missing, a
+// "Resolve…" action for the first missing one, and (VS Code client) "Download k…" for the missing
+// models with a known URL, which opens the plan of "Download Missing Models" (sizes come from it:
+// asking the providers per lens would put network calls on every keystroke).
 import { CodeLens, Command, Range } from 'vscode-languageserver';
 import type { WorkflowAnalysis } from './analysis';
 import { referenceTarget } from './codeActions';
 import { analyze, isJson, type FeatureContext } from './featureContext';
 import { runSafe } from './runSafe';
+import { workflowDownloads } from './downloadItems';
+import { DownloadCommands } from '../protocol/downloads';
 
-export function workflowLenses(analysis: WorkflowAnalysis): CodeLens[] {
+export function workflowLenses(analysis: WorkflowAnalysis, vscodeClient = false): CodeLens[] {
   if (!analysis.parsed.format) return [];
   const active = analysis.resolved.filter((r) => r.resolution.status !== 'inactive');
   const models = new Set(active.map((r) => `${r.reference.category ?? ''}\u0000${r.reference.value}`)).size;
@@ -23,6 +27,12 @@ export function workflowLenses(analysis: WorkflowAnalysis): CodeLens[] {
     resolve.command = Command.create('Resolve…', 'comfyModels.searchIndex', referenceTarget(analysis.uri, first));
     lenses.push(resolve);
   }
+  const downloadable = vscodeClient ? workflowDownloads(analysis).downloads.length : 0;
+  if (downloadable) {
+    const download = CodeLens.create(top);
+    download.command = Command.create(`Download ${downloadable}…`, DownloadCommands.downloadMissing, analysis.uri);
+    lenses.push(download);
+  }
   return lenses;
 }
 
@@ -31,7 +41,7 @@ export function registerCodeLens(ctx: FeatureContext): void {
   ctx.connection.onCodeLens((params, token) =>
     runSafe(ctx.log, token, 'code lens', [], async () => {
       const doc = ctx.documents.get(params.textDocument.uri);
-      return doc && isJson(doc) ? workflowLenses(await analyze(ctx, doc)) : [];
+      return doc && isJson(doc) ? workflowLenses(await analyze(ctx, doc), ctx.client?.vscodeClient) : [];
     }),
   );
 }
