@@ -13,6 +13,7 @@ import {
   type DownloadItem,
   type DownloadPlan,
   type OnlineHit,
+  type PlannedDownload,
 } from '../../../server/src/protocol';
 import type { CommandHandler } from '../commands';
 import type { Ctx } from '../ctx';
@@ -42,15 +43,49 @@ async function downloadFromUrl(ctx: Ctx, url?: string): Promise<unknown> {
   return startDownloads(ctx, [{ url: url.trim(), ...(category === auto ? {} : { category }) }]);
 }
 
-function planText(plan: DownloadPlan): string {
-  const lines = plan.downloads.map((d) => `• ${d.reference} — ${d.size !== undefined ? formatBytes(d.size) : 'size unknown'} from ${d.host} → ${d.targetDir ?? '?'}${d.problem ? ` (${d.problem})` : ''}`);
-  if (plan.withoutSource.length) lines.push(`No download source known for: ${plan.withoutSource.join(', ')}`);
-  lines.push(`Total: ${formatBytes(plan.totalBytes)}`);
-  for (const [root, free] of Object.entries(plan.freeBytes)) lines.push(`Free space in ${root}: ${formatBytes(free)}${free < plan.totalBytes ? ' — NOT ENOUGH' : ''}`);
-  return lines.join('\n');
+function spaceText(plan: DownloadPlan): string {
+  const free = Object.entries(plan.freeBytes).map(([root, bytes]) => `${formatBytes(bytes)} free in ${root}${bytes < plan.totalBytes ? ' (NOT ENOUGH)' : ''}`);
+  return [`Total ${formatBytes(plan.totalBytes)}`, ...free].join(' · ');
 }
 
-/** The plan for the current workflow, then (when confirmed) one task per model. Returns the plan. */
+interface PlanPick extends vscode.QuickPickItem {
+  download?: PlannedDownload;
+}
+
+/** The plan as a multi-select QuickPick: each model with its size, source host and target folder; the total and free space in the title. */
+function choose(plan: DownloadPlan): Promise<PlannedDownload[] | undefined> {
+  const items: PlanPick[] = plan.downloads.map((d) => ({
+    download: d,
+    label: d.reference,
+    description: `${d.size !== undefined ? formatBytes(d.size) : 'size unknown'} · ${d.host}`,
+    detail: d.problem ? `cannot download: ${d.problem}` : `→ ${d.targetDir}`,
+  }));
+  if (plan.withoutSource.length) {
+    items.push({ label: 'No download source known', kind: vscode.QuickPickItemKind.Separator });
+    items.push(...plan.withoutSource.map((name) => ({ label: name, description: 'search for it with Search Online…' })));
+  }
+  const pick = vscode.window.createQuickPick<PlanPick>();
+  pick.title = `Download Missing Models — ${spaceText(plan)}`;
+  pick.placeholder = 'The checked models are downloaded in parallel (Enter); Escape cancels';
+  pick.canSelectMany = true;
+  pick.ignoreFocusOut = true;
+  pick.items = items;
+  pick.selectedItems = items.filter((i) => i.download && !i.download.problem);
+  return new Promise((resolve) => {
+    let chosen: PlannedDownload[] | undefined;
+    pick.onDidAccept(() => {
+      chosen = pick.selectedItems.flatMap((i) => (i.download && !i.download.problem ? [i.download] : []));
+      pick.hide();
+    });
+    pick.onDidHide(() => {
+      pick.dispose();
+      resolve(chosen);
+    });
+    pick.show();
+  });
+}
+
+/** The plan for the current workflow, then (when confirmed) one task per chosen model. Returns the plan. */
 async function downloadMissing(ctx: Ctx, uri?: vscode.Uri): Promise<DownloadPlan | undefined> {
   requireTrust();
   const target = uri ?? vscode.window.activeTextEditor?.document.uri;
@@ -59,14 +94,13 @@ async function downloadMissing(ctx: Ctx, uri?: vscode.Uri): Promise<DownloadPlan
     ctx.client.sendRequest(PlanDownloadsRequest.type, { uri: ctx.client.code2ProtocolConverter.asUri(target) }, token),
   );
   planned.fire(plan);
-  const ready = plan.downloads.filter((d) => !d.problem);
-  if (!ready.length) {
-    void vscode.window.showInformationMessage(`Comfy Models: nothing to download for this workflow.${plan.downloads.length || plan.withoutSource.length ? `\n${planText(plan)}` : ''}`);
+  if (!plan.downloads.length) {
+    const none = plan.withoutSource.length ? ` No download source is known for ${plan.withoutSource.join(', ')}.` : '';
+    void vscode.window.showInformationMessage(`Comfy Models: nothing to download for this workflow.${none}`);
     return plan;
   }
-  const go = `Download ${ready.length} (${formatBytes(ready.reduce((n, d) => n + (d.size ?? 0), 0))})`;
-  const pick = await vscode.window.showInformationMessage(`Download ${ready.length} missing model${ready.length === 1 ? '' : 's'}?`, { modal: true, detail: planText(plan) }, go);
-  if (pick === go) await startDownloads(ctx, ready.map((d) => d.item));
+  const chosen = await choose(plan);
+  if (chosen?.length) await startDownloads(ctx, chosen.map((d) => d.item));
   return plan;
 }
 

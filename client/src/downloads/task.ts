@@ -27,6 +27,7 @@ export class DownloadTerminal implements vscode.Pseudoterminal {
   text = '';
   id: string | undefined;
   private settled: DownloadInfo | undefined;
+  private closed = false;
   private subscription: vscode.Disposable | undefined;
 
   constructor(private readonly ctx: Ctx, readonly item: DownloadItem) {}
@@ -39,6 +40,7 @@ export class DownloadTerminal implements vscode.Pseudoterminal {
 
   /** The user closed the terminal (or the task was terminated): stop the server's transfer; the `.part` stays. */
   close(): void {
+    this.closed = true;
     this.subscription?.dispose();
     downloadTerminals.delete(this);
     if (this.id && !this.settled) void this.ctx.client.sendRequest(CancelDownloadRequest.type, { id: this.id }).catch(() => undefined);
@@ -54,6 +56,8 @@ export class DownloadTerminal implements vscode.Pseudoterminal {
     await this.ctx.start('download task');
     const started = await this.ctx.client.sendRequest(StartDownloadRequest.type, this.item);
     this.id = started.id;
+    // Closed while the server was accepting it: cancel now that it has an id.
+    if (this.closed) return void this.ctx.client.sendRequest(CancelDownloadRequest.type, { id: started.id });
     this.subscription = this.ctx.downloads.onDidChange((info) => info.id === this.id && this.show(info));
     this.show(this.ctx.downloads.get(started.id) ?? started);
   }

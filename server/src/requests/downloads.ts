@@ -43,7 +43,7 @@ export interface DownloadRequestDeps {
 }
 
 export function downloadInfo(task: DownloadTask, progress?: DownloadProgress): DownloadInfo {
-  const name = task.path ? basename(task.path) : task.request.fileName ?? basename(new URL(task.request.url).pathname) ?? task.request.url;
+  const name = (task.path ? basename(task.path) : task.request.fileName || basename(new URL(task.request.url).pathname)) || task.request.url;
   const info: DownloadInfo = { id: task.id, url: scrubUrl(task.request.url), state: task.state, name, bytes: task.bytes };
   if (task.category) info.category = task.category;
   if (task.path) info.path = task.path;

@@ -1,7 +1,7 @@
 // Downloads inside a real VS Code, against the loopback Hugging Face stand-in of test/e2e/run.mjs: the
 // quick fix "Download '<name>' from <host>" runs a comfy-models-download task whose terminal shows the
 // progress and the verified hash; the file lands in the index, the Downloads view lists it, and the
-// squiggle goes away. "Download Missing Models" shows its plan (left open for the UI check to see).
+// squiggle goes away. "Download Missing Models" shows its plan (a QuickPick left open for the UI check).
 // Runs after languageFeatures.e2e (file order): the new model would change the counts earlier tests expect.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -82,8 +82,11 @@ test('"Download Missing Models" plans first: each model with its size and target
   const { workflows, modelsDir, downloads, folder } = fixture();
   const editor = await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(vscode.Uri.file(workflows.downloadPlan)));
   await diagnosticsWhere(editor.document.uri, (d) => d.some((x) => codeOf(x) === 'missing-model'));
+  // Back to the workflow the UI checks of the language features look at, before the dialog opens.
+  const uiCheck = path.join(folder, 'workflows', 'ui-check-missing.json');
+  if (fs.existsSync(uiCheck)) await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(vscode.Uri.file(uiCheck)));
   const planned = once(api.onDidPlanDownloads);
-  // The command then waits in a modal dialog (the UI check looks at it and dismisses it): not awaited.
+  // The command then waits in its QuickPick (the UI check looks at it and dismisses it): not awaited.
   void vscode.commands.executeCommand('comfyModels.downloadMissing', editor.document.uri);
   const plan: DownloadPlan = await planned;
   const clip = plan.downloads.find((d) => d.item.fileName === 'clip_l_demo.safetensors');
@@ -93,7 +96,4 @@ test('"Download Missing Models" plans first: each model with its size and target
   assert.ok(!plan.downloads.some((d) => d.item.fileName === 'flux_ae.safetensors'), 'the downloaded VAE is no longer missing');
   assert.equal(plan.totalBytes, downloads.clipSize);
   assert.ok(plan.freeBytes[modelsDir] > 0, 'free space of the model folder');
-  // Back to the workflow the UI checks of the language features look at.
-  const uiCheck = path.join(folder, 'workflows', 'ui-check-missing.json');
-  if (fs.existsSync(uiCheck)) await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(vscode.Uri.file(uiCheck)));
 });
