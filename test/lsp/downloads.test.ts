@@ -49,12 +49,12 @@ function downloadEvents() {
   };
 }
 
-/** The file's text once it differs from `old` (watched, no polling). */
-function waitForFileChange(path: string, old: string): Promise<string> {
+/** The file's text once `accept` holds for it (watched, no polling; a write seen half-way is skipped). */
+function waitForFile(path: string, accept: (text: string) => boolean): Promise<string> {
   return new Promise((resolve) => {
     const check = () => {
       const text = readFileSync(path, 'utf8');
-      if (text === old) return false;
+      if (!accept(text)) return false;
       watcher.close();
       resolve(text);
       return true;
@@ -275,7 +275,7 @@ test('a download from workflow metadata writes its source into the manifest entr
     const done = await events.next((d) => d.id === started.id && (d.state === 'finished' || d.state === 'failed'));
     assert.equal(done.state, 'finished', JSON.stringify(done.error));
     await sess.nextStatus((st) => st.locations === 2);
-    const written = await waitForFileChange(manifestPath, toml);
+    const written = await waitForFile(manifestPath, (t) => t.includes(url) && t.trimEnd().endsWith('}'));
     assert.ok(written.startsWith('[project]\nname = "env"  # keep\n'), 'untouched bytes stay');
     assert.match(written, new RegExp(`sources = \\[\\s*\\{ type = "url", url = "${url.replace(/[.?*+^$()[\]\\/]/g, '\\$&')}" \\}`));
   } finally {
