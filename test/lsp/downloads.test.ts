@@ -11,6 +11,7 @@ import {
   CancelDownloadRequest,
   DownloadChangedNotification,
   FindSourcesRequest,
+  ListRepoFilesRequest,
   SearchOnlineRequest,
   ListDownloadsRequest,
   PlanDownloadsRequest,
@@ -316,6 +317,9 @@ test('online search lists CivitAI files (type, base model, size, URL) and Huggin
     assert.equal(civitai.size, 2048);
     assert.ok(civitai.downloadUrl?.startsWith(s.civitai.url));
     assert.ok(hits.some((h) => h.provider === 'huggingface' && h.title === 'org/anime-model'));
+    const files = await sess.h.client.sendRequest(ListRepoFilesRequest.type, { repo: 'org/anime-model' });
+    assert.deepEqual(files.map((f) => [f.path, f.size, f.downloadUrl]), [['model.safetensors', 10, `${s.hub.url}/org/anime-model/resolve/main/model.safetensors`]]);
+    assert.match(files[0].sha256!, /^[0-9a-f]{64}$/);
   } finally {
     await sess.dispose();
   }

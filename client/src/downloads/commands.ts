@@ -5,6 +5,7 @@ import {
   CancelDownloadRequest,
   DownloadCommands,
   FindSourcesRequest,
+  ListRepoFilesRequest,
   PlanDownloadsRequest,
   RemoveDownloadRequest,
   ResumeDownloadRequest,
@@ -124,11 +125,21 @@ async function searchOnline(ctx: Ctx, query?: string): Promise<unknown> {
     hit,
     label: hit.fileName ?? hit.title,
     description: [hit.provider === 'civitai' ? 'CivitAI' : 'Hugging Face', hit.modelType, hit.baseModel, hit.size !== undefined ? formatBytes(hit.size) : undefined].filter(Boolean).join(' · '),
-    detail: hit.fileName ? hit.title : hit.downloadUrl ? undefined : 'open the repository page to pick a file',
+    detail: hit.fileName ? hit.title : hit.downloadUrl ? undefined : 'pick one of its files next',
   }));
   const pick = await vscode.window.showQuickPick(items, { title: `Online results for '${query}'`, matchOnDescription: true, matchOnDetail: true });
   if (!pick) return undefined;
-  const { hit } = pick;
+  let { hit } = pick;
+  if (!hit.downloadUrl && hit.provider === 'huggingface') {
+    // A Hub hit is a repo: pick one of its model files (size and SHA-256 from the tree listing).
+    const files = await ctx.client.sendRequest(ListRepoFilesRequest.type, { repo: hit.title });
+    const file = await vscode.window.showQuickPick(
+      files.map((f) => ({ label: f.path, description: formatBytes(f.size), file: f })),
+      { title: `Model files in ${hit.title}`, placeHolder: files.length ? undefined : 'no model files in this repository' },
+    );
+    if (!file) return undefined;
+    hit = { ...hit, fileName: file.file.path.split('/').pop(), size: file.file.size, sha256: file.file.sha256, downloadUrl: file.file.downloadUrl };
+  }
   if (!hit.downloadUrl) return vscode.env.openExternal(vscode.Uri.parse(hit.pageUrl));
   const category = hit.category ?? (await vscode.window.showQuickPick(CATEGORIES, { title: `Model folder for ${hit.fileName ?? hit.title}` }));
   if (!category) return undefined;

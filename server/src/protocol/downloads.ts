@@ -145,6 +145,19 @@ export namespace SearchOnlineRequest {
   export const type = new RequestType<{ query: string }, { hits: OnlineHit[]; errors: string[] }, void>(method);
 }
 
+export interface RepoFile {
+  path: string;
+  size: number;
+  sha256?: string;
+  downloadUrl: string;
+}
+
+/** `comfyModels/listRepoFiles`: the model files of a Hugging Face repo (main), to pick one from a search hit. */
+export namespace ListRepoFilesRequest {
+  export const method = 'comfyModels/listRepoFiles' as const;
+  export const type = new RequestType<{ repo: string }, RepoFile[], void>(method);
+}
+
 export interface FindSourcesResult {
   /** Local models looked at. */
   models: number;

@@ -25,10 +25,12 @@ import {
   type DownloadPlan,
   type FindSourcesResult,
   FindSourcesRequest,
+  ListRepoFilesRequest,
   type OnlineHit,
   type PlannedDownload,
 } from '../protocol/downloads';
 import { hostOf } from '../lsp/format';
+import { hasModelExtension } from '../core/categories';
 
 export interface DownloadRequestDeps {
   host: DownloadHost;
@@ -148,6 +150,17 @@ export function registerDownloadRequests(connection: Connection, deps: DownloadR
     } finally {
       progress.done();
     }
+  });
+
+  connection.onRequest(ListRepoFilesRequest.type, async ({ repo }, token) => {
+    const controller = new AbortController();
+    token.onCancellationRequested(() => controller.abort());
+    const endpoint = host.env.endpoints.huggingFaceEndpoint.replace(/\/+$/, '');
+    const entries = await host.env.providers.huggingFace.tree(repo, 'main', controller.signal);
+    const encode = (p: string) => p.split('/').map(encodeURIComponent).join('/');
+    return entries
+      .filter((e) => hasModelExtension(e.path))
+      .map((e) => ({ path: e.path, size: e.size, ...(e.sha256 ? { sha256: e.sha256 } : {}), downloadUrl: `${endpoint}/${encode(repo)}/resolve/main/${encode(e.path)}` }));
   });
 
   connection.onRequest(SearchOnlineRequest.type, async ({ query }, token) => {
