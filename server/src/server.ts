@@ -15,12 +15,7 @@ import { IndexChangedNotification } from './protocol/status';
 import { registerStatusRequests } from './requests/status';
 import { SettingsCache } from './lsp/settingsCache';
 import { WorkspaceFiles } from './lsp/workspaceFiles';
-import { DownloadHost } from './engine/downloadHost';
-import { recordDownload } from './core/download/record';
-import { DEFAULT_ENDPOINTS } from './core/download/hosts';
-import { registerDownloadRequests } from './requests/downloads';
-import { findSourcesForLocalModels } from './engine/findSources';
-import { openWorkflowDownloads, recordSourceInManifest } from './lsp/downloadSources';
+import { wireDownloads, type ServerDownloads } from './downloadsWiring';
 
 export interface ServerRuntime {
   version: string;
@@ -53,7 +48,7 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
   let hasWorkspaceFolders = false;
   const settings = new SettingsCache(connection, () => hasConfiguration);
   let features: { refresh(): void } | undefined;
-  let downloads: DownloadHost | undefined;
+  let downloads: ServerDownloads | undefined;
 
   connection.onInitialize((params): InitializeResult => {
     const init = (params.initializationOptions ?? {}) as InitializationOptions;
@@ -74,31 +69,10 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
         return { report: (done, total) => progress.report(total ? Math.floor((done * 100) / total) : 0, `${done}/${total} files`), done: () => progress.done() };
       },
     });
-    const host = index;
     const lsp = registerLanguageFeatures({ connection, documents, index, settings, files, log, client: { vscodeClient: init.vscodeClient === true } });
     features = lsp;
     registerStatusRequests(connection, index);
-    // Provider origins and concurrency are set from the settings once they are read (onInitialized).
-    downloads = new DownloadHost({
-      log,
-      indexPath: index.indexPath,
-      endpoints: DEFAULT_ENDPOINTS,
-      concurrency: 2,
-      roots: () => host.modelRoots(),
-      editIndex: (work) => host.edit(work),
-      record: (store, roots, outcome) => recordDownload(store, roots, outcome, outcome.source),
-    });
-    registerDownloadRequests(connection, {
-      host: downloads,
-      log,
-      roots: () => host.modelRoots(),
-      workflowDownloads: (uri) => openWorkflowDownloads(lsp.context, uri),
-      findSources: (signal, onProgress) => {
-        const view = host.view();
-        return findSourcesForLocalModels({ snapshot: view.snapshot, model: view.model, civitai: downloads!.env.providers.civitai, edit: (work) => host.edit((store) => work(store)), signal, onProgress });
-      },
-      recordInManifest: (path, hash, source) => recordSourceInManifest(lsp.context, path, hash, source),
-    });
+    downloads = wireDownloads(connection, index, lsp.context, log);
     return {
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
@@ -123,8 +97,8 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
       });
     }
     const initial = await settings.get();
-    downloads!.configure({ civitaiBaseUrl: initial.civitaiBaseUrl, huggingFaceEndpoint: initial.huggingfaceEndpoint }, initial.downloadsConcurrency);
-    await downloads!.load().catch((err) => log.warn(`Cannot read the download list: ${err}`));
+    downloads!.configure(initial);
+    await downloads!.load();
     await index!.configure(initial);
   });
 
@@ -132,7 +106,7 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
   connection.onDidChangeConfiguration(async () => {
     settings.clear();
     const current = await settings.get();
-    downloads?.configure({ civitaiBaseUrl: current.civitaiBaseUrl, huggingFaceEndpoint: current.huggingfaceEndpoint }, current.downloadsConcurrency);
+    downloads?.configure(current);
     await index!.configure(current);
     features?.refresh();
   });
