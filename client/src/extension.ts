@@ -2,13 +2,19 @@
 // comfydock/comfygit manifest (open, opened later, or on disk). The language server (and with it the
 // first sync of every model root) starts only on such a file, a Comfy Models command or a visible view.
 import * as vscode from 'vscode';
-import { IndexChangedNotification, StatusRequest, type StatusResult } from '../../server/src/protocol';
+import { IndexChangedNotification, StatusRequest, StatusViews, type StatusResult } from '../../server/src/protocol';
 import { findComfyFile, watchOpenDocuments } from './comfyFiles';
 import { registerCommands } from './commands';
 import type { Ctx } from './ctx';
 import { createLanguageClient } from './languageClient';
 import { IndexStatusBar } from './statusBar';
 import { registerViews } from './views';
+import { DownloadsModel } from './downloads/model';
+import { registerDownloadTasks, downloadTerminals, onDidOpenDownloadTerminal, type DownloadTerminal } from './downloads/task';
+import { sendTokens, watchTokens } from './downloads/tokens';
+import { onDidPlanDownloads } from './downloads/commands';
+import { DownloadsTreeProvider } from './views/downloadsView';
+import type { DownloadPlan } from '../../server/src/protocol';
 
 /** What activate() returns: used by the in-host e2e suite to wait on events instead of timers. */
 export interface ComfyModelsApi {
@@ -23,6 +29,12 @@ export interface ComfyModelsApi {
   startedBecause(): string | undefined;
   /** Resolves once the look for ComfyUI files on disk is over: with the file found, or undefined. */
   workspaceScanned: Promise<vscode.Uri | undefined>;
+  /** Download task terminals (open ones), and an event per new one: the e2e suite reads their text. */
+  downloadTerminals: ReadonlySet<DownloadTerminal>;
+  onDidOpenDownloadTerminal: vscode.Event<DownloadTerminal>;
+  /** Fires with each plan of "Download Missing Models". */
+  onDidPlanDownloads: vscode.Event<DownloadPlan>;
+  downloadsView: DownloadsTreeProvider;
 }
 
 export async function activate(context: vscode.ExtensionContext): Promise<ComfyModelsApi> {
@@ -57,6 +69,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<ComfyM
         (async () => {
           await client.start();
           context.subscriptions.push(client.onNotification(IndexChangedNotification.type, onStatus));
+          // Tokens before any download can start; then the downloads of earlier sessions.
+          await sendTokens(ctx);
+          await downloads.attach(client);
           const status = await client.sendRequest(StatusRequest.type);
           onStatus(status);
           log.info(`Language server ready: ${status.models} models indexed (${status.indexPath})`);
@@ -71,8 +86,14 @@ export async function activate(context: vscode.ExtensionContext): Promise<ComfyM
     void vscode.window.showErrorMessage('Comfy Models: the language server failed to start. See the log.', 'Show Log').then((p) => p && log.show());
   });
 
-  const ctx: Ctx = { extension: context, log, client, statusBar, start };
-  context.subscriptions.push(log, statusBar, statusEmitter, client, ...registerCommands(ctx), ...registerViews((id) => void start(`view ${id} shown`).catch(() => undefined)));
+  const downloads = new DownloadsModel();
+  const ctx: Ctx = { extension: context, log, client, statusBar, downloads, start };
+  const downloadsView = new DownloadsTreeProvider(downloads);
+  context.subscriptions.push(downloads, downloadsView, registerDownloadTasks(ctx), watchTokens(ctx));
+  context.subscriptions.push(
+    log, statusBar, statusEmitter, client, ...registerCommands(ctx),
+    ...registerViews((id) => void start(`view ${id} shown`).catch(() => undefined), { [StatusViews.downloads]: downloadsView }),
+  );
   context.subscriptions.push(watchOpenDocuments((doc) => void start(`${vscode.workspace.asRelativePath(doc.uri)} is open`).catch(() => undefined)));
 
   const scan = new vscode.CancellationTokenSource();
@@ -90,7 +111,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<ComfyM
 
   const activationMs = performance.now() - began;
   log.info(`Activated in ${activationMs.toFixed(1)} ms`);
-  return { ctx, ready, onDidChangeStatus: statusEmitter.event, activationMs, startedBecause: () => startedBecause, workspaceScanned };
+  return {
+    ctx, ready, onDidChangeStatus: statusEmitter.event, activationMs, startedBecause: () => startedBecause, workspaceScanned,
+    downloadTerminals, onDidOpenDownloadTerminal, onDidPlanDownloads, downloadsView,
+  };
 }
 
 export function deactivate(): void {

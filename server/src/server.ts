@@ -18,6 +18,7 @@ import { PushedSettings } from './lsp/pushedSettings';
 import { SettingsCache } from './lsp/settingsCache';
 import { beginWorkDoneProgress } from './lsp/workDoneProgress';
 import { WorkspaceFiles } from './lsp/workspaceFiles';
+import { wireDownloads, type ServerDownloads } from './downloadsWiring';
 
 export interface ServerRuntime {
   version: string;
@@ -67,7 +68,13 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
   // settings right after `initialized` (Neovim, Eglot) must not have the start-up configure (which may
   // still be opening the default index) finish last.
   let configuring: Promise<void> = Promise.resolve();
-  const configure = () => (configuring = configuring.catch(() => undefined).then(async () => index!.configure(await settings.get())));
+  let downloads: ServerDownloads | undefined;
+  const configure = () =>
+    (configuring = configuring.catch(() => undefined).then(async () => {
+      const current = await settings.get();
+      downloads?.configure(current);
+      await index!.configure(current);
+    }));
 
   connection.onInitialize((params): InitializeResult => {
     const init = (params.initializationOptions ?? {}) as InitializationOptions;
@@ -83,8 +90,10 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
       beginProgress: async (title, cancel) => beginWorkDoneProgress(connection, declared.workDoneProgress, title, cancel, log),
     });
     const resolvesCodeActionEdits = !!params.capabilities.textDocument?.codeAction?.resolveSupport?.properties.includes('edit');
-    features = registerLanguageFeatures({ connection, documents, index, settings, files, log, client: declared, now: runtime.now, resolvesCodeActionEdits });
+    const lsp = registerLanguageFeatures({ connection, documents, index, settings, files, log, client: declared, now: runtime.now, resolvesCodeActionEdits });
+    features = lsp;
     registerStatusRequests(connection, index);
+    downloads = wireDownloads(connection, index, lsp.context, log);
     return {
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
@@ -109,6 +118,7 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
         features?.refresh();
       });
     }
+    await downloads!.load();
     await configure();
   });
 
@@ -121,7 +131,10 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
     features?.refresh();
   });
 
-  connection.onShutdown(() => index?.dispose());
+  connection.onShutdown(async () => {
+    await downloads?.dispose(); // running downloads become interrupted, listed again next time
+    index?.dispose();
+  });
 
   documents.listen(connection);
   connection.listen();

@@ -1,6 +1,7 @@
 // `npm run bench`: runs every row module and prints one table (DESIGN.md §13). A row module exports a
 // function returning rows; add yours to ROWS. Benchmarks are not tests: nothing here asserts timings.
 import { activationBench } from './activation';
+import { downloadBench } from './download';
 import { hashBench } from './hash';
 import { lspBench, memoryBench } from './lsp';
 import { modelInfoBench } from './modelInfo';
@@ -9,7 +10,7 @@ import { scaleBench } from './scale';
 import { syncBench } from './sync';
 
 /** In run order: rows that measure memory go first, before other rows grow the heap. */
-const ROWS: (() => BenchRow[] | Promise<BenchRow[]>)[] = [memoryBench, resolveBench, lspBench, syncBench, modelInfoBench, hashBench, scaleBench, activationBench];
+const ROWS: (() => BenchRow[] | Promise<BenchRow[]>)[] = [memoryBench, resolveBench, lspBench, syncBench, modelInfoBench, hashBench, scaleBench, downloadBench, activationBench];
 
 async function main(): Promise<void> {
   const rows: BenchRow[] = [];

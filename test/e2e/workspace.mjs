@@ -2,7 +2,9 @@
 // exercise each resolution outcome, a pyproject.toml manifest, and a tiny model library of
 // generated safetensors-shaped files. Everything here is written by the project (never the corpus).
 //
-//   writeWorkspace(root) -> fixture: { folder, modelsDir, indexPath, workflows, models }
+//   writeWorkspace(root, { downloads? }) -> fixture: { folder, modelsDir, indexPath, workflows, models, downloads? }
+// With `downloads` (the e2e run's loopback stand-ins for CivitAI / Hugging Face), the provider settings
+// point at them and two workflows carry `models` metadata URLs on them; the demo uses the real hosts.
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { deflateSync } from 'node:zlib';
@@ -154,6 +156,19 @@ const WORKFLOWS = {
   }],
 };
 
+/** Workflows whose missing models carry a download URL in their `models` metadata (as ComfyUI templates do). */
+function downloadWorkflows(urls) {
+  return {
+    download: ['workflows/flux-download.json', { ...uiWorkflow([['VAELoader', ['flux_ae.safetensors']], ...SAMPLING]), models: [{ name: 'flux_ae.safetensors', url: urls.vae, directory: 'vae' }] }],
+    downloadPlan: ['workflows/flux-plan.json', { ...uiWorkflow([['CLIPLoader', ['clip_l_demo.safetensors', 'flux']], ['VAELoader', ['flux_ae.safetensors']], ...SAMPLING]), models: [{ name: 'clip_l_demo.safetensors', url: urls.clip, directory: 'text_encoders' }, { name: 'flux_ae.safetensors', url: urls.vae, directory: 'vae' }] }],
+  };
+}
+
+const LIVE_URLS = {
+  vae: 'https://huggingface.co/black-forest-labs/FLUX.1-schnell/resolve/main/ae.safetensors',
+  clip: 'https://huggingface.co/comfyanonymous/flux_text_encoders/resolve/main/clip_l.safetensors',
+};
+
 function pyproject(models) {
   const m = models.sdxlBase;
   return `[project]
@@ -178,8 +193,9 @@ function write(path, content) {
 }
 
 /** Settings the generated folder opens with: the library and a private index. */
-function workspaceSettings(fixture) {
+function workspaceSettings(fixture, downloads) {
   return {
+    ...(downloads && { 'comfyModels.civitai.baseUrl': downloads.civitaiBaseUrl, 'comfyModels.huggingface.endpoint': downloads.huggingFaceEndpoint }),
     'comfyModels.modelDirectories': [fixture.modelsDir],
     'comfyModels.indexPath': fixture.indexPath,
     'files.exclude': { '.comfy-models': true },
@@ -189,7 +205,7 @@ function workspaceSettings(fixture) {
 }
 
 /** (Re)creates the project at `root` and returns its description. */
-export async function writeWorkspace(root) {
+export async function writeWorkspace(root, { downloads } = {}) {
   rmSync(root, { recursive: true, force: true });
   const modelsDir = join(root, 'models');
   const fixture = { folder: root, modelsDir, indexPath: join(root, '.comfy-models', 'index.sqlite'), workflows: {}, models: {} };
@@ -199,12 +215,13 @@ export async function writeWorkspace(root) {
     fixture.models[key] = { relativePath, size: bytes.length, quickHash: await quickHash(bytes) };
   }
   write(join(modelsDir, MODELS.sd15Lora.replace(/\.safetensors$/, '.preview.png')), PREVIEW_PNG);
-  for (const [key, [relativePath, json]] of Object.entries(WORKFLOWS)) {
+  if (downloads) fixture.downloads = downloads;
+  for (const [key, [relativePath, json]] of Object.entries({ ...WORKFLOWS, ...downloadWorkflows(downloads?.urls ?? LIVE_URLS) })) {
     write(join(root, relativePath), `${JSON.stringify(json, null, 2)}\n`);
     fixture.workflows[key] = join(root, relativePath);
   }
   write(join(root, 'pyproject.toml'), pyproject(fixture.models));
   mkdirSync(dirname(fixture.indexPath), { recursive: true });
-  write(join(root, '.vscode', 'settings.json'), `${JSON.stringify(workspaceSettings(fixture), null, 2)}\n`);
+  write(join(root, '.vscode', 'settings.json'), `${JSON.stringify(workspaceSettings(fixture, downloads), null, 2)}\n`);
   return fixture;
 }

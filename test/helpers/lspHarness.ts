@@ -35,6 +35,8 @@ export interface HarnessOptions {
   settings?: Record<string, unknown>;
   /** initializationOptions.storagePath. */
   storagePath?: string;
+  /** initializationOptions.vscodeClient (default true): the server may name our extension's client commands. */
+  vscodeClient?: boolean;
   workspaceFolders?: { uri: string; name: string }[];
   /** Register handlers on the client before it initializes (e.g. workspace/applyEdit). */
   beforeInitialize?(client: ProtocolConnection): void;
@@ -85,7 +87,7 @@ async function handshake(client: ProtocolConnection, options: HarnessOptions, on
     rootUri: options.workspaceFolders?.[0]?.uri ?? null,
     workspaceFolders: options.workspaceFolders ?? null,
     capabilities: options.capabilities ?? (options.resolvesCodeActions ? RESOLVING_CAPABILITIES : VSCODE_CAPABILITIES),
-    initializationOptions: options.initializationOptions ?? { ...(options.storagePath ? { storagePath: options.storagePath } : {}), vscodeClient: true },
+    initializationOptions: options.initializationOptions ?? { ...(options.storagePath ? { storagePath: options.storagePath } : {}), vscodeClient: options.vscodeClient ?? true },
   });
   await client.sendNotification(InitializedNotification.type, {});
   return {

@@ -6,6 +6,7 @@ import { indexCommand } from './commands/index';
 import { refsCommand } from './commands/refs';
 import { checkCommand } from './commands/check';
 import { modelCommand } from './commands/model';
+import { downloadCommand } from './commands/download';
 
 export const COMMANDS: Record<string, CliCommand> = {
   dir: dirCommand,
@@ -14,4 +15,5 @@ export const COMMANDS: Record<string, CliCommand> = {
   refs: refsCommand,
   check: checkCommand,
   model: modelCommand,
+  download: downloadCommand,
 };

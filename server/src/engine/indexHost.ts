@@ -172,6 +172,22 @@ export class IndexHost {
     };
   }
 
+  /** This window's model roots, as resolved from the settings. */
+  modelRoots(): readonly ModelRoot[] {
+    return this.roots;
+  }
+
+  /** Edit the open index between syncs (e.g. record a download), then announce the change. */
+  async edit(work: (store: IndexStore, roots: readonly ModelRoot[]) => Promise<void>): Promise<void> {
+    await this.scheduler.idle();
+    if (!this.store) throw new Error(this.message ?? 'the model index is not open');
+    try {
+      await work(this.store, this.roots);
+    } finally {
+      this.changed();
+    }
+  }
+
   /** Called after every change of the index content (e.g. to refresh diagnostics). */
   onDidChangeIndex(listener: () => void): { dispose(): void } {
     this.listeners.add(listener);

@@ -16,6 +16,9 @@ import { addModelEdit, manifestWorkspaceEdit, mapEdits, replaceEdit, type EditSu
 import type { WorkspaceFiles } from './workspaceFiles';
 import { analyze, fixContext, isManifest, type FeatureContext } from './featureContext';
 import { runSafe } from './runSafe';
+import { referenceDownload } from './downloadItems';
+import { hostOf } from './format';
+import { DownloadCommands } from '../protocol/downloads';
 import { uriToPath } from './workspaceFiles';
 
 export interface FixContext {
@@ -101,6 +104,16 @@ function replaceAction(doc: TextDocument, r: ResolvedReference, name: string, di
   return action;
 }
 
+/** "Download '<name>' from <host>": runs the client's download tasks (VS Code client only). */
+function downloadAction(r: ResolvedReference, manifest: ManifestContext, diagnostic: Diagnostic): CodeAction | undefined {
+  const item = referenceDownload(r, manifest);
+  if (!item) return undefined;
+  const title = `Download '${item.fileName}' from ${hostOf(item.url)}`;
+  const action = CodeAction.create(title, Command.create(title, DownloadCommands.startDownloads, [item]), CodeActionKind.QuickFix);
+  action.diagnostics = [diagnostic];
+  return action;
+}
+
 function searchAction(ctx: FixContext, doc: TextDocument, r: ResolvedReference, diagnostic: Diagnostic): CodeAction[] {
   if (!ctx.client.vscodeClient) return [];
   const action = CodeAction.create('Search model index…', Command.create('Search model index…', 'comfyModels.searchIndex', referenceTarget(doc.uri, r)), CodeActionKind.QuickFix);
@@ -143,6 +156,8 @@ export function workflowCodeActions(ctx: FixContext, doc: TextDocument, analysis
           }
         }
         for (const c of candidates) actions.push(replaceAction(doc, r, c.location.name, diagnostic));
+        const download = ctx.client.vscodeClient && diagnostic.code !== 'ambiguous-model' ? downloadAction(r, analysis.manifest, diagnostic) : undefined;
+        if (download) actions.push(download);
         actions.push(...searchAction(ctx, doc, r, diagnostic));
         break;
       }

@@ -1,11 +1,14 @@
-// One code lens at the top of a workflow: how many models it needs, how many are missing, and a
-// "Resolve…" action for the first missing one. Both commands are VS Code's (the Problems view, our
-// search palette): another client gets the summary as a lens with no command to run, and no Resolve….
+// One code lens at the top of a workflow: how many models it needs, how many are missing, a
+// "Resolve…" action for the first missing one, and (VS Code client) "Download k…" for the missing
+// models with a known URL, which opens the plan of "Download Missing Models" (sizes come from it:
+// asking the providers per lens would put network calls on every keystroke).
 import { CodeLens, Command, Range } from 'vscode-languageserver';
 import type { WorkflowAnalysis } from './analysis';
 import { referenceTarget } from './codeActions';
 import { analyze, isJson, type FeatureContext } from './featureContext';
 import { runSafe } from './runSafe';
+import { workflowDownloads } from './downloadItems';
+import { DownloadCommands } from '../protocol/downloads';
 
 export function workflowLenses(analysis: WorkflowAnalysis, vscodeClient: boolean): CodeLens[] {
   if (!analysis.parsed.format) return [];
@@ -23,6 +26,12 @@ export function workflowLenses(analysis: WorkflowAnalysis, vscodeClient: boolean
     const resolve = CodeLens.create(top);
     resolve.command = Command.create('Resolve…', 'comfyModels.searchIndex', referenceTarget(analysis.uri, first));
     lenses.push(resolve);
+  }
+  const downloadable = vscodeClient ? workflowDownloads(analysis).downloads.length : 0;
+  if (downloadable) {
+    const download = CodeLens.create(top);
+    download.command = Command.create(`Download ${downloadable}…`, DownloadCommands.downloadMissing, analysis.uri);
+    lenses.push(download);
   }
   return lenses;
 }

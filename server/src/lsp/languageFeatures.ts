@@ -17,7 +17,13 @@ import { uriToPath } from './workspaceFiles';
 
 export type LanguageFeatureDeps = Omit<FeatureContext, 'analyzer'>;
 
-export function registerLanguageFeatures(deps: LanguageFeatureDeps): { refresh(): void } {
+export interface LanguageFeatures {
+  refresh(): void;
+  /** The features' context (for requests that read documents, e.g. the download plan). */
+  readonly context: FeatureContext;
+}
+
+export function registerLanguageFeatures(deps: LanguageFeatureDeps): LanguageFeatures {
   const ctx: FeatureContext = { ...deps, analyzer: new WorkflowAnalyzer(deps.files) };
   const { connection, documents, files, client, now } = ctx;
   const diagnostics = registerDiagnostics(ctx);
@@ -50,7 +56,7 @@ export function registerLanguageFeatures(deps: LanguageFeatureDeps): { refresh()
   });
   ctx.index.onDidChangeIndex(refresh);
 
-  return { refresh };
+  return { refresh, context: ctx };
 }
 
 /** Ask the client to tell us about pyproject.toml files changing on disk. */

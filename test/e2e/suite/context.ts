@@ -25,6 +25,8 @@ export interface Fixture {
   indexPath: string;
   workflows: Record<string, string>;
   models: Record<string, { relativePath: string; size: number; quickHash: string }>;
+  /** The loopback download stand-ins (test/e2e/run.mjs). */
+  downloads: { civitaiBaseUrl: string; huggingFaceEndpoint: string; urls: { vae: string; clip: string }; vaeSha256: string; vaeSize: number; clipSize: number };
 }
 
 export function fixture(): Fixture {

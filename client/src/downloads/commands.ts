@@ -1,0 +1,183 @@
+// The download commands (DESIGN.md §9): tokens, Download Model from URL…, Download Missing Models (a plan
+// first), Search Online…, and the Downloads view's context actions. Part of the one table in commands.ts.
+import * as vscode from 'vscode';
+import {
+  CancelDownloadRequest,
+  DownloadCommands,
+  FindSourcesRequest,
+  ListRepoFilesRequest,
+  PlanDownloadsRequest,
+  RemoveDownloadRequest,
+  ResumeDownloadRequest,
+  SearchOnlineRequest,
+  type DownloadInfo,
+  type DownloadItem,
+  type DownloadPlan,
+  type OnlineHit,
+  type PlannedDownload,
+} from '../../../server/src/protocol';
+import type { CommandHandler } from '../commands';
+import type { Ctx } from '../ctx';
+import { formatBytes } from './model';
+import { startDownloads } from './task';
+import { setToken } from './tokens';
+
+const CATEGORIES = ['checkpoints', 'loras', 'vae', 'controlnet', 'clip', 'clip_vision', 'text_encoders', 'diffusion_models', 'unet', 'upscale_models', 'embeddings', 'ipadapter', 'style_models', 'gligen', 'hypernetworks'];
+
+function requireTrust(): void {
+  if (!vscode.workspace.isTrusted) throw new Error('downloads are disabled in an untrusted workspace');
+}
+
+async function downloadFromUrl(ctx: Ctx, url?: string): Promise<unknown> {
+  requireTrust();
+  url ??= await vscode.window.showInputBox({
+    title: 'Comfy Models: Download Model from URL',
+    prompt: 'A CivitAI model/version URL, a Hugging Face resolve/blob URL, or any http(s) URL',
+    placeHolder: 'https://huggingface.co/org/repo/resolve/main/model.safetensors',
+    ignoreFocusOut: true,
+    validateInput: (v) => (/^https?:\/\/\S+$/i.test(v.trim()) ? undefined : 'Enter an http(s) URL'),
+  });
+  if (!url) return undefined;
+  const auto = 'Let CivitAI tell (model type)';
+  const category = await vscode.window.showQuickPick([auto, ...CATEGORIES], { title: 'Model folder (category)', ignoreFocusOut: true });
+  if (!category) return undefined;
+  return startDownloads(ctx, [{ url: url.trim(), ...(category === auto ? {} : { category }) }]);
+}
+
+function spaceText(plan: DownloadPlan): string {
+  const free = Object.entries(plan.freeBytes).map(([root, bytes]) => `${formatBytes(bytes)} free in ${root}${bytes < plan.totalBytes ? ' (NOT ENOUGH)' : ''}`);
+  return [`Total ${formatBytes(plan.totalBytes)}`, ...free].join(' · ');
+}
+
+interface PlanPick extends vscode.QuickPickItem {
+  download?: PlannedDownload;
+}
+
+/** The plan as a multi-select QuickPick: each model with its size, source host and target folder; the total and free space in the title. */
+function choose(plan: DownloadPlan): Promise<PlannedDownload[] | undefined> {
+  const items: PlanPick[] = plan.downloads.map((d) => ({
+    download: d,
+    label: d.reference,
+    description: `${d.size !== undefined ? formatBytes(d.size) : 'size unknown'} · ${d.host}`,
+    detail: d.problem ? `cannot download: ${d.problem}` : `→ ${d.targetDir}`,
+  }));
+  if (plan.withoutSource.length) {
+    items.push({ label: 'No download source known', kind: vscode.QuickPickItemKind.Separator });
+    items.push(...plan.withoutSource.map((name) => ({ label: name, description: 'search for it with Search Online…' })));
+  }
+  const pick = vscode.window.createQuickPick<PlanPick>();
+  pick.title = `Download Missing Models — ${spaceText(plan)}`;
+  pick.placeholder = 'The checked models are downloaded in parallel (Enter); Escape cancels';
+  pick.canSelectMany = true;
+  pick.ignoreFocusOut = true;
+  pick.items = items;
+  pick.selectedItems = items.filter((i) => i.download && !i.download.problem);
+  return new Promise((resolve) => {
+    let chosen: PlannedDownload[] | undefined;
+    pick.onDidAccept(() => {
+      chosen = pick.selectedItems.flatMap((i) => (i.download && !i.download.problem ? [i.download] : []));
+      pick.hide();
+    });
+    pick.onDidHide(() => {
+      pick.dispose();
+      resolve(chosen);
+    });
+    pick.show();
+  });
+}
+
+/** The plan for the current workflow, then (when confirmed) one task per chosen model. Returns the plan. */
+async function downloadMissing(ctx: Ctx, uri?: vscode.Uri): Promise<DownloadPlan | undefined> {
+  requireTrust();
+  const target = uri ?? vscode.window.activeTextEditor?.document.uri;
+  if (!target) throw new Error('open a ComfyUI workflow first');
+  const plan = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Comfy Models: planning downloads', cancellable: true }, (_p, token) =>
+    ctx.client.sendRequest(PlanDownloadsRequest.type, { uri: ctx.client.code2ProtocolConverter.asUri(target) }, token),
+  );
+  planned.fire(plan);
+  if (!plan.downloads.length) {
+    const none = plan.withoutSource.length ? ` No download source is known for ${plan.withoutSource.join(', ')}.` : '';
+    void vscode.window.showInformationMessage(`Comfy Models: nothing to download for this workflow.${none}`);
+    return plan;
+  }
+  const chosen = await choose(plan);
+  if (chosen?.length) await startDownloads(ctx, chosen.map((d) => d.item));
+  return plan;
+}
+
+const planned = new vscode.EventEmitter<DownloadPlan>();
+/** Fires with each plan "Download Missing Models" shows (the e2e suite reads it). */
+export const onDidPlanDownloads = planned.event;
+
+interface HitPick extends vscode.QuickPickItem {
+  hit: OnlineHit;
+}
+
+async function searchOnline(ctx: Ctx, query?: string): Promise<unknown> {
+  requireTrust();
+  query ??= await vscode.window.showInputBox({ title: 'Comfy Models: Search Online (CivitAI and Hugging Face)', prompt: 'Model name', ignoreFocusOut: true });
+  if (!query?.trim()) return undefined;
+  const { hits, errors } = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Searching CivitAI and Hugging Face for '${query}'`, cancellable: true }, (_p, token) =>
+    ctx.client.sendRequest(SearchOnlineRequest.type, { query: query!.trim() }, token),
+  );
+  for (const e of errors) void vscode.window.showWarningMessage(`Comfy Models: ${e}`);
+  const items: HitPick[] = hits.map((hit) => ({
+    hit,
+    label: hit.fileName ?? hit.title,
+    description: [hit.provider === 'civitai' ? 'CivitAI' : 'Hugging Face', hit.modelType, hit.baseModel, hit.size !== undefined ? formatBytes(hit.size) : undefined].filter(Boolean).join(' · '),
+    detail: hit.fileName ? hit.title : hit.downloadUrl ? undefined : 'pick one of its files next',
+  }));
+  const pick = await vscode.window.showQuickPick(items, { title: `Online results for '${query}'`, matchOnDescription: true, matchOnDetail: true });
+  if (!pick) return undefined;
+  let { hit } = pick;
+  if (!hit.downloadUrl && hit.provider === 'huggingface') {
+    // A Hub hit is a repo: pick one of its model files (size and SHA-256 from the tree listing).
+    const files = await ctx.client.sendRequest(ListRepoFilesRequest.type, { repo: hit.title });
+    const file = await vscode.window.showQuickPick(
+      files.map((f) => ({ label: f.path, description: formatBytes(f.size), file: f })),
+      { title: `Model files in ${hit.title}`, placeHolder: files.length ? undefined : 'no model files in this repository' },
+    );
+    if (!file) return undefined;
+    hit = { ...hit, fileName: file.file.path.split('/').pop(), size: file.file.size, sha256: file.file.sha256, downloadUrl: file.file.downloadUrl };
+  }
+  if (!hit.downloadUrl) return vscode.env.openExternal(vscode.Uri.parse(hit.pageUrl));
+  const category = hit.category ?? (await vscode.window.showQuickPick(CATEGORIES, { title: `Model folder for ${hit.fileName ?? hit.title}` }));
+  if (!category) return undefined;
+  const item: DownloadItem = { url: hit.downloadUrl, category, ...(hit.fileName ? { fileName: hit.fileName } : {}), ...(hit.sha256 ? { sha256: hit.sha256.toLowerCase() } : {}) };
+  return startDownloads(ctx, [item]);
+}
+
+/** The server shows the progress (hashing, then lookups) with a Cancel button; cancelling keeps the hashes computed so far. */
+async function findSources(ctx: Ctx): Promise<unknown> {
+  requireTrust();
+  const r = await ctx.client.sendRequest(FindSourcesRequest.type);
+  void vscode.window.showInformationMessage(
+    r.models ? `Comfy Models: ${r.found} of ${r.models} model${r.models === 1 ? '' : 's'} without a source found on CivitAI (${r.hashed} hashed now).` : 'Comfy Models: every local model already has a source.',
+  );
+  return r;
+}
+
+async function resume(ctx: Ctx, info: DownloadInfo): Promise<void> {
+  requireTrust();
+  const updated = await ctx.client.sendRequest(ResumeDownloadRequest.type, { id: info.id });
+  if (updated) ctx.downloads.update(updated);
+}
+
+export const DOWNLOAD_COMMANDS: Record<string, CommandHandler> = {
+  [DownloadCommands.startDownloads]: (ctx, items: DownloadItem[]) => startDownloads(ctx, items),
+  [DownloadCommands.downloadFromUrl]: (ctx, url?: string) => downloadFromUrl(ctx, typeof url === 'string' ? url : undefined),
+  // From the palette (no argument), the code lens (a URI string) or the in-host tests (a Uri).
+  [DownloadCommands.downloadMissing]: (ctx, uri?: vscode.Uri | string) => downloadMissing(ctx, typeof uri === 'string' ? vscode.Uri.parse(uri) : uri instanceof vscode.Uri ? uri : undefined),
+  [DownloadCommands.searchOnline]: (ctx, query?: string) => searchOnline(ctx, typeof query === 'string' ? query : undefined),
+  [DownloadCommands.findSources]: (ctx) => findSources(ctx),
+  [DownloadCommands.setCivitaiToken]: (ctx) => setToken(ctx, 'civitai'),
+  [DownloadCommands.setHuggingFaceToken]: (ctx) => setToken(ctx, 'huggingface'),
+  [DownloadCommands.cancelDownload]: (ctx, info: DownloadInfo) => ctx.client.sendRequest(CancelDownloadRequest.type, { id: info.id }),
+  [DownloadCommands.resumeDownload]: (ctx, info: DownloadInfo) => resume(ctx, info),
+  [DownloadCommands.retryDownload]: (ctx, info: DownloadInfo) => resume(ctx, info),
+  [DownloadCommands.revealDownload]: (_ctx, info: DownloadInfo) => info.path && vscode.commands.executeCommand('revealFileInOS', vscode.Uri.file(info.path)),
+  [DownloadCommands.removeDownload]: async (ctx, info: DownloadInfo) => {
+    await ctx.client.sendRequest(RemoveDownloadRequest.type, { id: info.id, deletePart: info.state !== 'finished' });
+    ctx.downloads.forget(info.id);
+  },
+};

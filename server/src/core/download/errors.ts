@@ -1,0 +1,32 @@
+// Download and provider failures carry a code the CLI prints (DESIGN.md §12) and the UI maps to an action.
+// Messages never hold a token: every URL in them goes through scrubUrl first.
+
+export type DownloadErrorCode =
+  | 'auth-required'
+  | 'not-found'
+  | 'hash-mismatch'
+  | 'size-mismatch'
+  | 'html-instead-of-file'
+  | 'network'
+  | 'server'
+  | 'disk-full'
+  | 'outside-roots'
+  | 'exists-different'
+  | 'invalid-url'
+  | 'category-required'
+  | 'cancelled';
+
+export class DownloadError extends Error {
+  constructor(
+    readonly code: DownloadErrorCode,
+    message: string,
+    /** True when trying again later may succeed (network, 5xx, rate limit): the transfer retries these. */
+    readonly retriable = false,
+  ) {
+    super(message);
+    this.name = 'DownloadError';
+  }
+}
+
+export const isDownloadError = (err: unknown, code?: DownloadErrorCode): err is DownloadError =>
+  err instanceof DownloadError && (code === undefined || err.code === code);

@@ -1,0 +1,46 @@
+// Where a download lands (DESIGN.md §10): `<model root>/<category folder>[/<subfolder>]`, never outside
+// a model root, and the expected hashes of the caller and the provider merged (a disagreement between
+// them is a mismatch before any byte is fetched).
+import { join } from 'node:path';
+import { canonicalCategory } from '../categories';
+import type { ModelRoot } from '../roots';
+import { DownloadError } from './errors';
+import type { ExpectedFile } from './transfer';
+
+/** The folder for `category` (+ `subfolder`): a root holding that category directly, else the first ComfyUI-style root. */
+export function targetFolder(roots: readonly ModelRoot[], category: string, subfolder?: string): string {
+  const canonical = canonicalCategory(category);
+  if (!/^[\w.-]+$/.test(canonical) || canonical.startsWith('.')) throw new DownloadError('outside-roots', `not a category folder name: ${category}`);
+  const sub = subfolder ? safeSubfolder(subfolder) : [];
+  const direct = roots.find((r) => r.category === canonical);
+  if (direct) return join(direct.path, ...sub);
+  const comfy = roots.find((r) => r.category === null);
+  if (!comfy) throw new DownloadError('outside-roots', 'no model folder is configured to download into (add one: the modelDirectories setting, or --models-dir / dir add)');
+  return join(comfy.path, canonical, ...sub);
+}
+
+function safeSubfolder(subfolder: string): string[] {
+  const parts = subfolder.replace(/\\/g, '/').split('/').filter((s) => s && s !== '.');
+  // eslint-disable-next-line no-control-regex
+  if (parts.some((p) => p === '..' || /[\u0000-\u001f:]/.test(p)) || /^([a-z]:)?[\\/]/i.test(subfolder)) {
+    throw new DownloadError('outside-roots', `the subfolder ${subfolder} would leave the model folder`);
+  }
+  return parts;
+}
+
+/** The caller's expectations and the provider's metadata, merged; conflicting values are a mismatch now. */
+export function mergeExpected(caller: ExpectedFile | undefined, provider: ExpectedFile, where: string): ExpectedFile {
+  const merged: ExpectedFile = { ...provider };
+  for (const key of ['size', 'sha256', 'blake3', 'quickHash'] as const) {
+    const mine = caller?.[key];
+    if (mine === undefined || mine === '') continue;
+    const theirs = provider[key];
+    const a = typeof mine === 'string' ? mine.toLowerCase() : mine;
+    const b = typeof theirs === 'string' ? theirs.toLowerCase() : theirs;
+    if (b !== undefined && a !== b) {
+      throw new DownloadError(key === 'size' ? 'size-mismatch' : 'hash-mismatch', `${where} announces ${key} ${b}, but ${a} was expected: not the wanted file, nothing was downloaded`);
+    }
+    (merged as Record<string, unknown>)[key] = a;
+  }
+  return merged;
+}

@@ -1,0 +1,38 @@
+// UI-level checks of the downloads (Playwright), after the in-host suite: the plan of "Download Missing
+// Models" (a QuickPick left open by the suite, dismissed here), the task terminal with the verified hash,
+// and the Downloads view listing the finished download. Screenshots go to test/e2e/.artifacts/.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { artifactsDir } from '../paths.mjs';
+
+const VISIBLE = { state: 'visible', timeout: 30_000 };
+
+async function keep(page, name) {
+  mkdirSync(artifactsDir, { recursive: true });
+  await page.screenshot({ path: join(artifactsDir, `${name}.png`) });
+}
+
+export default {
+  '"Download Missing Models" shows its plan (model, size, host, target folder, total, free space)': async (page) => {
+    const widget = page.locator('.quick-input-widget');
+    await widget.filter({ hasText: /Download Missing Models — Total .* free in / }).waitFor(VISIBLE);
+    await widget.locator('.monaco-list-row').filter({ hasText: 'clip_l_demo.safetensors' }).filter({ hasText: /→ / }).first().waitFor(VISIBLE);
+    await keep(page, 'download-missing-plan');
+    await page.keyboard.press('Escape');
+    await widget.waitFor({ state: 'hidden', timeout: 30_000 });
+  },
+
+  // The terminal's text is drawn on a canvas (the in-host test reads it through the pseudoterminal):
+  // here the task's terminal is found by its title and kept as a screenshot.
+  'the download task has its terminal in the panel': async (page) => {
+    await page.locator('.xterm').first().waitFor(VISIBLE);
+    await page.locator('.panel').getByText('Download flux_ae.safetensors').first().waitFor(VISIBLE);
+    await keep(page, 'download-task-terminal');
+  },
+
+  'the Downloads view lists the finished download': async (page) => {
+    const row = page.locator('.monaco-list-row').filter({ hasText: 'flux_ae.safetensors' }).filter({ hasText: /finished/ });
+    await row.first().waitFor(VISIBLE);
+    await keep(page, 'downloads-view');
+  },
+};
