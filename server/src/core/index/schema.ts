@@ -44,6 +44,14 @@ const MIGRATIONS: string[] = [
      added_at INTEGER NOT NULL,
      PRIMARY KEY (root, root_category)
    );`,
+  // Other tools' quick hashes of a model (comfygit ≥ 0.3: XXH3-128 sample), computed on demand and cached.
+  `CREATE TABLE quick_hash_variants (
+     model_hash TEXT NOT NULL,           -- our quick hash (models.hash)
+     algorithm TEXT NOT NULL,            -- e.g. xxh3-128-sample-v1
+     value TEXT NOT NULL,
+     PRIMARY KEY (model_hash, algorithm)
+   );
+   CREATE INDEX idx_variants_value ON quick_hash_variants (algorithm, value);`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
