@@ -6,6 +6,8 @@ import { indexCommand } from './commands/index';
 import { refsCommand } from './commands/refs';
 import { checkCommand } from './commands/check';
 import { modelCommand } from './commands/model';
+import { exportCommand } from './commands/export';
+import { importCommand } from './commands/import';
 
 export interface CliCommand {
   /** One line for `--help`. */
@@ -20,4 +22,6 @@ export const COMMANDS: Record<string, CliCommand> = {
   refs: refsCommand,
   check: checkCommand,
   model: modelCommand,
+  export: exportCommand,
+  import: importCommand,
 };

@@ -1,0 +1,53 @@
+// `comfy-models export [--full-hashes]`: fill the project manifest with every known source and the full
+// hashes the index knows (with --full-hashes: computed, one read per file, for models lacking them), so
+// another machine can resolve it (`import`). Warnings (models without a source, …) go to stderr.
+// Exit 0; 2 when the manifest is missing, malformed or written by another tool.
+import { join } from 'node:path';
+import { ManifestEditError } from '../../core/manifest/edit';
+import { readManifestText, writeFileAtomic } from '../../core/manifest/file';
+import { exportManifest } from '../../core/share/export';
+import { hasFlag, UsageError } from '../args';
+import type { CliCommand } from '../commands';
+import { EXIT_OK, output, type CliContext } from '../context';
+import { cliRoots, openIndex, syncCli } from '../indexContext';
+
+export const exportCommand: CliCommand = {
+  usage: 'export [--full-hashes]',
+  async run(ctx: CliContext): Promise<number> {
+    const path = join(ctx.projectDir, 'pyproject.toml');
+    const { text, exists } = await readManifestText(path);
+    if (!exists) throw new UsageError(`${path} does not exist: add models first (model add)`);
+    const store = await openIndex(ctx);
+    try {
+      const roots = cliRoots(ctx, store);
+      if (roots.length) await syncCli(ctx, store, roots);
+      let report;
+      try {
+        report = await exportManifest(text, store, {
+          computeFullHashes: hasFlag(ctx.args, 'full-hashes'),
+          onProgress: (p) => {
+            if (p.done < p.total) ctx.io.stderr(`hashing ${p.filename} (${p.done + 1}/${p.total})\n`);
+          },
+        });
+      } catch (err) {
+        if (err instanceof ManifestEditError) throw new UsageError(`${path}: ${err.message}`);
+        throw err;
+      }
+      store.apply(report.indexOps);
+      await store.save();
+      if (report.changed) await writeFileAtomic(path, report.text);
+      for (const w of report.warnings) ctx.io.stderr(`warning: ${w}\n`);
+      const { text: _text, indexOps: _ops, ...json } = report;
+      output(ctx, { manifest: path, ...json }, () => {
+        const lines = report.models.map((m) => {
+          const did = [m.filled.length ? `+${m.filled.join('+')}` : '', m.sourcesAdded.length ? `+${m.sourcesAdded.length} source${m.sourcesAdded.length === 1 ? '' : 's'}` : ''].filter(Boolean).join(' ');
+          return `  ${m.hash} ${m.filename ?? '?'}  ${did || 'unchanged'}${m.lacking.length ? `  (no ${m.lacking.join('/')})` : ''}${m.sources ? '' : '  (no source)'}\n`;
+        });
+        return `${path}: ${report.changed ? 'updated' : 'already complete'}\n${lines.join('')}`;
+      });
+      return EXIT_OK;
+    } finally {
+      store.close();
+    }
+  },
+};
