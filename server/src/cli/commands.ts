@@ -8,6 +8,7 @@ import { checkCommand } from './commands/check';
 import { modelCommand } from './commands/model';
 import { exportCommand } from './commands/export';
 import { importCommand } from './commands/import';
+import { linkCommand, unlinkCommand } from './commands/link';
 
 export interface CliCommand {
   /** One line for `--help`. */
@@ -24,4 +25,6 @@ export const COMMANDS: Record<string, CliCommand> = {
   model: modelCommand,
   export: exportCommand,
   import: importCommand,
+  link: linkCommand,
+  unlink: unlinkCommand,
 };
