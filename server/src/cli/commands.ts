@@ -9,6 +9,7 @@ import { modelCommand } from './commands/model';
 import { exportCommand } from './commands/export';
 import { importCommand } from './commands/import';
 import { linkCommand, unlinkCommand } from './commands/link';
+import { planCommand } from './commands/plan';
 
 export interface CliCommand {
   /** One line for `--help`. */
@@ -27,4 +28,5 @@ export const COMMANDS: Record<string, CliCommand> = {
   import: importCommand,
   link: linkCommand,
   unlink: unlinkCommand,
+  plan: planCommand,
 };
