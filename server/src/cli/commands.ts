@@ -10,6 +10,7 @@ import { exportCommand } from './commands/export';
 import { importCommand } from './commands/import';
 import { linkCommand, unlinkCommand } from './commands/link';
 import { planCommand } from './commands/plan';
+import { healthCommand } from './commands/health';
 
 export interface CliCommand {
   /** One line for `--help`. */
@@ -29,4 +30,5 @@ export const COMMANDS: Record<string, CliCommand> = {
   link: linkCommand,
   unlink: unlinkCommand,
   plan: planCommand,
+  health: healthCommand,
 };
