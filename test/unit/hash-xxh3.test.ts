@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
-import { openSync, readSync, closeSync, statSync } from 'node:fs';
+import { openSync, readSync, closeSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { xxhash128 } from 'hash-wasm';
 import { sampleRanges } from '../../server/src/core/hash/quickHash';
 import { quickHashXxh3File } from '../../server/src/core/hash/quickHashXxh3';
 import { IndexStore } from '../../server/src/core/index/store';
+import { sqlite } from '../../server/src/core/index/sqlite';
 import { tempDir, writePatternFile, writeFile } from '../helpers/files';
 
 /** The byte stream of reference/comfygit.md §1.1 built in one piece and hashed in one call. */
@@ -53,5 +54,28 @@ test('a cached XXH3 value survives a save and reopen of the index (forward migra
   const again = await IndexStore.open(path);
   assert.equal(again.quickVariant('0123456789abcdef', 'xxh3-128-sample-v1'), 'fedcba9876543210');
   assert.equal(again.quickVariant('0123456789abcdef', 'other'), undefined);
+  again.close();
+});
+
+test('an index of schema 1 (before the XXH3 cache) is migrated forward with its rows and sources kept', async () => {
+  const path = join(tempDir('cm-xxh3-migrate-'), 'index.sqlite');
+  const store = await IndexStore.open(path);
+  store.apply([
+    { op: 'model', hash: '0123456789abcdef', algorithm: 'blake3-sample-v1', size: 3, firstSeen: 1 },
+    { op: 'source', hash: '0123456789abcdef', source: { type: 'url', url: 'https://example.org/m' }, addedAt: 1 },
+  ]);
+  await store.save();
+  store.close();
+  // Turn the file into what the previous release wrote: no cache table, schema version 1.
+  const SQL = await sqlite();
+  const db = new SQL.Database(readFileSync(path));
+  db.run('DROP TABLE quick_hash_variants; UPDATE schema_info SET version = 1;');
+  writeFileSync(path, db.export());
+  db.close();
+  const again = await IndexStore.open(path);
+  assert.equal(again.message, undefined, 'not treated as corrupt');
+  assert.deepEqual(again.sources('0123456789abcdef'), [{ type: 'url', url: 'https://example.org/m' }]);
+  again.apply([{ op: 'quickVariant', hash: '0123456789abcdef', algorithm: 'xxh3-128-sample-v1', value: 'fedcba9876543210' }]);
+  assert.equal(again.quickVariant('0123456789abcdef', 'xxh3-128-sample-v1'), 'fedcba9876543210');
   again.close();
 });

@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
-import { utimesSync } from 'node:fs';
+import { existsSync, rmSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { quickHashFile } from '../../server/src/core/hash/quickHash';
 import { IndexStore } from '../../server/src/core/index/store';
+import { syncRoots } from '../../server/src/core/index/sync';
+import { deleteDuplicateCopy, LastCopyError } from '../../server/src/core/share/duplicates';
 import { cli } from '../helpers/cli';
 import { tempDir, writeFile } from '../helpers/files';
 
@@ -45,4 +47,24 @@ test('health: duplicates with wasted space, unused models, models without a sour
   assert.deepEqual(h.totals, { models: 3, wastedBytes: 3000, unusedBytes: 3500, stalePartBytes: 700 });
   const text = await run('health');
   assert.match(text.stdout, /3 models; 1 duplicated \(3\.0 KB wasted\); 2 unused by the 1 workflow/);
+});
+
+test('deleting a duplicate copy: allowed while another copy is on disk, refused for the last one', async () => {
+  const dir = tempDir('cm-dup-');
+  const models = join(dir, 'models');
+  writeFile(join(models, 'checkpoints/a.safetensors'), 'same bytes');
+  writeFile(join(models, 'checkpoints/b.safetensors'), 'same bytes');
+  const store = await IndexStore.open(join(dir, 'index.sqlite'));
+  await syncRoots(store, [{ path: models, category: null, origin: 'test' }]);
+  // b vanished behind the index's back: a is now the last copy and must stay.
+  rmSync(join(models, 'checkpoints/b.safetensors'));
+  await assert.rejects(deleteDuplicateCopy(store.snapshot(), join(models, 'checkpoints/a.safetensors')), LastCopyError);
+  assert.ok(existsSync(join(models, 'checkpoints/a.safetensors')));
+  writeFile(join(models, 'checkpoints/b.safetensors'), 'same bytes');
+  const op = await deleteDuplicateCopy(store.snapshot(), join(models, 'checkpoints/a.safetensors'));
+  assert.ok(!existsSync(join(models, 'checkpoints/a.safetensors')));
+  store.apply([op]);
+  assert.deepEqual(store.snapshot().locations.map((l) => l.relativePath), ['checkpoints/b.safetensors']);
+  await assert.rejects(deleteDuplicateCopy(store.snapshot(), join(models, 'checkpoints/b.safetensors')), LastCopyError);
+  store.close();
 });
