@@ -4,9 +4,10 @@ import { hashBench } from './hash';
 import { lspBench, memoryBench } from './lsp';
 import { resolveBench, type BenchRow } from './resolve';
 import { syncBench } from './sync';
+import { shareBench } from './share';
 
 /** In run order: rows that measure memory go first, before other rows grow the heap. */
-const ROWS: (() => BenchRow[] | Promise<BenchRow[]>)[] = [memoryBench, resolveBench, lspBench, syncBench, hashBench];
+const ROWS: (() => BenchRow[] | Promise<BenchRow[]>)[] = [memoryBench, resolveBench, lspBench, syncBench, hashBench, shareBench];
 
 async function main(): Promise<void> {
   const rows: BenchRow[] = [];

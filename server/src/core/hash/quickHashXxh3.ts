@@ -10,15 +10,21 @@ import { readExactly } from './read';
 /** Name stored with cached values in the index (table quick_hash_variants). */
 export const XXH3_QUICK_HASH_ALGORITHM = 'xxh3-128-sample-v1';
 
+type Hasher = Awaited<ReturnType<typeof createXXHash128>>;
+// Hashers (each instantiates a WASM module) and 5 MiB sample buffers are kept for reuse, as in
+// quickHash.ts; a free list because quick hashes may overlap.
+const spare: { hasher: Hasher; buffer: Buffer }[] = [];
+const MAX_SPARE = 2;
+
 export async function quickHashXxh3File(path: string, signal?: AbortSignal): Promise<{ size: number; quickHash: string }> {
-  const fd = await fsp.open(path, 'r');
+  const { hasher, buffer } = spare.pop() ?? { hasher: await createXXHash128(), buffer: Buffer.allocUnsafeSlow(SAMPLE_CHUNK) };
+  let fd: fsp.FileHandle | undefined;
   try {
+    fd = await fsp.open(path, 'r');
     const stat = await fd.stat();
     if (!stat.isFile()) throw new Error(`not a regular file: ${path}`);
-    const hasher = await createXXHash128();
     hasher.init();
     hasher.update(String(stat.size));
-    const buffer = Buffer.allocUnsafe(Math.min(stat.size, SAMPLE_CHUNK));
     for (const [offset, length] of sampleRanges(stat.size)) {
       signal?.throwIfAborted();
       await readExactly(fd, buffer, length, offset);
@@ -26,6 +32,7 @@ export async function quickHashXxh3File(path: string, signal?: AbortSignal): Pro
     }
     return { size: stat.size, quickHash: hasher.digest('hex').slice(0, 16) };
   } finally {
-    await fd.close();
+    if (spare.length < MAX_SPARE) spare.push({ hasher, buffer });
+    await fd?.close();
   }
 }
