@@ -96,3 +96,20 @@ test('export refuses comfygit manifests and reports models it cannot hash here',
   await assert.rejects(exportManifest(text.replace('0123456789abcdef', hash), store, { computeFullHashes: true, signal: aborted.signal }), /abort/i);
   store.close();
 });
+
+test('export with full hashes: one progress report per file before it is read, then the end; index rows for each', async () => {
+  const dir = tempDir('cm-share-progress-');
+  writeFile(join(dir, 'models/loras/one.safetensors'), 'one');
+  writeFile(join(dir, 'models/loras/two.safetensors'), 'two!');
+  const store = await IndexStore.open(join(dir, 'index.sqlite'));
+  await syncRoots(store, [{ path: join(dir, 'models'), category: null, origin: 'test' }]);
+  const [one, two] = store.snapshot().locations;
+  const entry = (l: typeof one) => `"${l.hash}" = { filename = "${l.filename}", category = "loras", relative_path = "${l.relativePath}", size = ${l.size}, sources = [] }`;
+  const text = ['[tool.comfydock.models.required]', entry(one), entry(two), ''].join('\n');
+  const seen: string[] = [];
+  const report = await exportManifest(text, store, { computeFullHashes: true, onProgress: (p) => seen.push(`${p.done}/${p.total} ${p.filename}`) });
+  assert.deepEqual(seen, ['0/2 one.safetensors', '1/2 two.safetensors', '2/2 ']);
+  assert.deepEqual(report.indexOps.map((o) => o.op === 'fullHashes' && o.sha256), [createHash('sha256').update('one').digest('hex'), createHash('sha256').update('two!').digest('hex')]);
+  assert.deepEqual(readManifest(report.text).models.map((m) => m.sha256), report.indexOps.map((o) => o.op === 'fullHashes' && o.sha256));
+  store.close();
+});

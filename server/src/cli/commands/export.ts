@@ -43,7 +43,8 @@ export const exportCommand: CliCommand = {
           const did = [m.filled.length ? `+${m.filled.join('+')}` : '', m.sourcesAdded.length ? `+${m.sourcesAdded.length} source${m.sourcesAdded.length === 1 ? '' : 's'}` : ''].filter(Boolean).join(' ');
           return `  ${m.hash} ${m.filename ?? '?'}  ${did || 'unchanged'}${m.lacking.length ? `  (no ${m.lacking.join('/')})` : ''}${m.sources ? '' : '  (no source)'}\n`;
         });
-        return `${path}: ${report.changed ? 'updated' : 'already complete'}\n${lines.join('')}`;
+        const hint = !hasFlag(ctx.args, 'full-hashes') && report.models.some((m) => m.lacking.length) ? '  (--full-hashes computes the missing full hashes of the files on this machine)\n' : '';
+        return `${path}: ${report.changed ? 'updated' : 'nothing to add'}\n${lines.join('')}${hint}`;
       });
       return EXIT_OK;
     } finally {

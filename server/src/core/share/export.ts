@@ -18,8 +18,9 @@ export interface ExportIndex {
   model(hash: string): ModelInfo | undefined;
 }
 
+/** Reported before each file is hashed, and once at the end with done === total (hash and filename ''). */
 export interface ExportProgress {
-  /** The model being hashed. */
+  /** The model about to be hashed. */
   hash: string;
   filename: string;
   /** Models hashed so far / to hash. */
@@ -67,12 +68,11 @@ export async function exportManifest(text: string, index: ExportIndex, options: 
     return m.safe;
   });
   const infos = new Map(models.map((m) => [m.hash, index.model(m.hash)]));
-  const toHash = options.computeFullHashes ? models.filter((m) => !(m.blake3 ?? infos.get(m.hash)?.blake3) || !(m.sha256 ?? infos.get(m.hash)?.sha256)) : [];
+  const lacksHashes = (m: (typeof models)[number]) => !(m.blake3 ?? infos.get(m.hash)?.blake3) || !(m.sha256 ?? infos.get(m.hash)?.sha256);
+  const toHash = options.computeFullHashes ? models.filter((m) => lacksHashes(m) && infos.get(m.hash)?.locations.length) : [];
   const computed = new Map<string, { blake3: string; sha256: string }>();
-  let done = 0;
-  for (const m of toHash) {
-    const location = infos.get(m.hash)?.locations[0];
-    if (!location) continue;
+  for (const [done, m] of toHash.entries()) {
+    const location = infos.get(m.hash)!.locations[0];
     options.signal?.throwIfAborted();
     options.onProgress?.({ hash: m.hash, filename: location.filename, done, total: toHash.length });
     const full = await fullHashFile(join(location.root, location.relativePath), options.signal);
@@ -82,8 +82,8 @@ export async function exportManifest(text: string, index: ExportIndex, options: 
     }
     computed.set(m.hash, full);
     indexOps.push({ op: 'fullHashes', hash: m.hash, sha256: full.sha256, blake3: full.blake3, origin: 'computed' });
-    options.onProgress?.({ hash: m.hash, filename: location.filename, done: ++done, total: toHash.length });
   }
+  if (toHash.length) options.onProgress?.({ hash: '', filename: '', done: toHash.length, total: toHash.length });
 
   let current = text;
   const sourceEdits: ManifestEdit[] = [];
