@@ -1,6 +1,7 @@
-// What the client's features share: the running language client, the one log channel, the status bar.
+// What the client's features share: the language client, the one log channel, the status bar.
 import type * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
+import type { StatusResult } from '../../server/src/protocol';
 import type { IndexStatusBar } from './statusBar';
 
 export interface Ctx {
@@ -8,4 +9,6 @@ export interface Ctx {
   readonly log: vscode.LogOutputChannel;
   readonly client: LanguageClient;
   readonly statusBar: IndexStatusBar;
+  /** Start the language server if it is not running yet (`why` goes to the log); resolves once it answered. */
+  start(why: string): Promise<StatusResult>;
 }

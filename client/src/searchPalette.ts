@@ -3,7 +3,7 @@
 // replacement of the value in the workflow.
 import * as vscode from 'vscode';
 import { FixEditRequest, type ReferenceTarget, type SearchModelItem, SearchModelsRequest } from '../../server/src/protocol';
-import { formatSize } from '../../server/src/lsp/format';
+import { formatSize } from '../../server/src/protocol';
 import type { Ctx } from './ctx';
 
 interface ModelPick extends vscode.QuickPickItem {

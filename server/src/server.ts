@@ -9,9 +9,10 @@ import {
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Logger } from './core/log';
-import { IndexService } from './indexService';
-import { IndexChangedNotification, StatusRequest, SyncIndexRequest } from './protocol';
+import { IndexHost } from './engine/indexHost';
 import { registerLanguageFeatures, watchManifests } from './lsp/languageFeatures';
+import { IndexChangedNotification } from './protocol/status';
+import { registerStatusRequests } from './requests/status';
 import { SettingsCache } from './lsp/settingsCache';
 import { WorkspaceFiles } from './lsp/workspaceFiles';
 
@@ -38,7 +39,7 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
   const log = connectionLogger(connection);
   const documents = new TextDocuments(TextDocument);
   const files = new WorkspaceFiles(documents);
-  let index: IndexService | undefined;
+  let index: IndexHost | undefined;
   let hasConfiguration = false;
   let canWatchFiles = false;
   let hasWorkspaceFolders = false;
@@ -52,18 +53,20 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
     hasWorkspaceFolders = !!params.capabilities.workspace?.workspaceFolders;
     files.setFolders((params.workspaceFolders ?? []).map((f) => f.uri));
     const defaultIndexPath = init.storagePath ? `${init.storagePath.replace(/[\\/]+$/, '')}/index.sqlite` : runtime.defaultIndexPath;
-    index = new IndexService({
+    index = new IndexHost({
       version: runtime.version,
       defaultIndexPath,
       log,
       onChanged: (status) => void connection.sendNotification(IndexChangedNotification.type, status),
-      beginProgress: async (title) => {
+      beginProgress: async (title, cancel) => {
         const progress = await connection.window.createWorkDoneProgress();
-        progress.begin(title, 0, undefined, false);
+        progress.begin(title, 0, undefined, true);
+        progress.token.onCancellationRequested(cancel);
         return { report: (done, total) => progress.report(total ? Math.floor((done * 100) / total) : 0, `${done}/${total} files`), done: () => progress.done() };
       },
     });
     features = registerLanguageFeatures({ connection, documents, index, settings, files, log });
+    registerStatusRequests(connection, index);
     return {
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
@@ -96,9 +99,6 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
     await index!.configure(await settings.get());
     features?.refresh();
   });
-
-  connection.onRequest(StatusRequest.type, () => index!.status());
-  connection.onRequest(SyncIndexRequest.type, () => index!.sync());
 
   connection.onShutdown(() => index?.dispose());
 

@@ -1,5 +1,5 @@
 // The CLI's command table: one entry per top-level command, each in its own module.
-import type { CliContext } from './context';
+import type { CliCommand } from './command';
 import { dirCommand } from './commands/dir';
 import { hashCommand } from './commands/hash';
 import { indexCommand } from './commands/index';
@@ -11,12 +11,6 @@ import { importCommand } from './commands/import';
 import { linkCommand, unlinkCommand } from './commands/link';
 import { planCommand } from './commands/plan';
 import { healthCommand } from './commands/health';
-
-export interface CliCommand {
-  /** One line for `--help`. */
-  usage: string;
-  run(ctx: CliContext): Promise<number>;
-}
 
 export const COMMANDS: Record<string, CliCommand> = {
   dir: dirCommand,

@@ -6,12 +6,15 @@ import type { IndexSnapshot } from '../core/index/snapshot';
 import type { Logger } from '../core/log';
 import type { Candidate, ResolvedReference } from '../core/resolve';
 import type { ModelInfo, ModelLocation } from '../core/types';
-import type { ReferenceTarget } from '../protocol';
+import type { ReferenceTarget } from '../protocol/fixes';
 import type { ManifestContext, WorkflowAnalysis } from './analysis';
 import { SOURCE, type DiagnosticData } from './diagnostics';
 import { manifestRelativePath } from '../core/manifest/entry';
 import { addModelEdit, manifestWorkspaceEdit, mapEdits, replaceEdit } from './fixes';
 import type { WorkspaceFiles } from './workspaceFiles';
+import { analyze, fixContext, isManifest, type FeatureContext } from './featureContext';
+import { runSafe } from './runSafe';
+import { uriToPath } from './workspaceFiles';
 
 export interface FixContext {
   index: IndexSnapshot;
@@ -139,4 +142,20 @@ export function manifestCodeActions(ctx: FixContext, manifestCtx: ManifestContex
     }
   }
   return actions;
+}
+
+/** Quick fixes for the diagnostics of workflows and manifests. */
+export function registerCodeActions(ctx: FeatureContext): void {
+  ctx.connection.onCodeAction((params, token) =>
+    runSafe(ctx.log, token, 'code actions', [], async () => {
+      const doc = ctx.documents.get(params.textDocument.uri);
+      if (!doc) return [];
+      const view = ctx.index.view();
+      if (isManifest(doc.uri)) {
+        await ctx.files.loadManifestOf(uriToPath(doc.uri));
+        return manifestCodeActions(fixContext(ctx, view), ctx.analyzer.manifestFor(uriToPath(doc.uri)), params.context.diagnostics);
+      }
+      return workflowCodeActions(fixContext(ctx, view), doc, await analyze(ctx, doc, view), params.context.diagnostics);
+    }),
+  );
 }

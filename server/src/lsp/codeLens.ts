@@ -3,6 +3,8 @@
 import { CodeLens, Command, Range } from 'vscode-languageserver';
 import type { WorkflowAnalysis } from './analysis';
 import { referenceTarget } from './codeActions';
+import { analyze, isJson, type FeatureContext } from './featureContext';
+import { runSafe } from './runSafe';
 
 export function workflowLenses(analysis: WorkflowAnalysis): CodeLens[] {
   if (!analysis.parsed.format) return [];
@@ -22,4 +24,14 @@ export function workflowLenses(analysis: WorkflowAnalysis): CodeLens[] {
     lenses.push(resolve);
   }
   return lenses;
+}
+
+/** The per-workflow summary lens. */
+export function registerCodeLens(ctx: FeatureContext): void {
+  ctx.connection.onCodeLens((params, token) =>
+    runSafe(ctx.log, token, 'code lens', [], async () => {
+      const doc = ctx.documents.get(params.textDocument.uri);
+      return doc && isJson(doc) ? workflowLenses(await analyze(ctx, doc)) : [];
+    }),
+  );
 }

@@ -11,6 +11,9 @@ import type { Span } from '../core/text';
 import type { ResolvedReference } from '../core/resolve';
 import type { WorkflowAnalysis } from './analysis';
 import { hostOf } from './format';
+import { DocumentDiagnosticReportKind, type DocumentDiagnosticReport } from 'vscode-languageserver';
+import { analyze, isManifest, openManifest, type FeatureContext } from './featureContext';
+import { runSafe } from './runSafe';
 
 export const SOURCE = 'comfy-models';
 
@@ -129,4 +132,18 @@ export function manifestDiagnostics(doc: TextDocument, manifest: Manifest, index
     );
   }
   return out;
+}
+
+/** Pull diagnostics of workflows and manifests. */
+export function registerDiagnostics(ctx: FeatureContext): void {
+  const empty: DocumentDiagnosticReport = { kind: DocumentDiagnosticReportKind.Full, items: [] };
+  ctx.connection.languages.diagnostics.on((params, token) =>
+    runSafe(ctx.log, token, 'diagnostics', empty, async () => {
+      const doc = ctx.documents.get(params.textDocument.uri);
+      if (!doc) return empty;
+      const view = ctx.index.view();
+      const items = isManifest(doc.uri) ? manifestDiagnostics(doc, openManifest(ctx, doc), view.snapshot) : workflowDiagnostics(doc, await analyze(ctx, doc, view));
+      return { kind: DocumentDiagnosticReportKind.Full, items };
+    }),
+  );
 }

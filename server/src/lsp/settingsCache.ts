@@ -1,6 +1,7 @@
 // Per-resource settings pulled with workspace/configuration, cached per URI and cleared on change
 // (never kept as server globals: a folder may extend the loader table differently from another).
 import type { Connection } from 'vscode-languageserver';
+import { SETTINGS_SECTION } from '../protocol/status';
 import { DEFAULT_SETTINGS, normalizeSettings, type Settings } from '../settings';
 
 export class SettingsCache {
@@ -18,7 +19,7 @@ export class SettingsCache {
     let cached = this.byResource.get(key);
     if (!cached) {
       cached = this.connection.workspace
-        .getConfiguration({ scopeUri: uri, section: 'comfyModels' })
+        .getConfiguration({ scopeUri: uri, section: SETTINGS_SECTION })
         .then(normalizeSettings, () => DEFAULT_SETTINGS);
       this.byResource.set(key, cached);
     }

@@ -6,21 +6,19 @@ import { join } from 'node:path';
 import { ManifestEditError } from '../../core/manifest/edit';
 import { readManifestText, writeFileAtomic } from '../../core/manifest/file';
 import { exportManifest } from '../../core/share/export';
-import { hasFlag, UsageError } from '../args';
-import type { CliCommand } from '../commands';
-import { EXIT_OK, output, type CliContext } from '../context';
-import { cliRoots, openIndex, syncCli } from '../indexContext';
+import { hasFlag } from '../args';
+import type { CliCommand } from '../command';
+import { EXIT_OK, InputError } from '../errors';
+import { output, type CliContext } from '../context';
+import { withSyncedIndex } from '../indexContext';
 
 export const exportCommand: CliCommand = {
   usage: 'export [--full-hashes]',
   async run(ctx: CliContext): Promise<number> {
     const path = join(ctx.projectDir, 'pyproject.toml');
     const { text, exists } = await readManifestText(path);
-    if (!exists) throw new UsageError(`${path} does not exist: add models first (model add)`);
-    const store = await openIndex(ctx);
-    try {
-      const roots = cliRoots(ctx, store);
-      if (roots.length) await syncCli(ctx, store, roots);
+    if (!exists) throw new InputError(`${path} does not exist: add models first (model add)`);
+    return withSyncedIndex(ctx, async (store) => {
       let report;
       try {
         report = await exportManifest(text, store, {
@@ -30,7 +28,7 @@ export const exportCommand: CliCommand = {
           },
         });
       } catch (err) {
-        if (err instanceof ManifestEditError) throw new UsageError(`${path}: ${err.message}`);
+        if (err instanceof ManifestEditError) throw new InputError(`${path}: ${err.message}`);
         throw err;
       }
       store.apply(report.indexOps);
@@ -47,8 +45,6 @@ export const exportCommand: CliCommand = {
         return `${path}: ${report.changed ? 'updated' : 'nothing to add'}\n${lines.join('')}${hint}`;
       });
       return EXIT_OK;
-    } finally {
-      store.close();
-    }
+    });
   },
 };

@@ -5,18 +5,16 @@ import { join } from 'node:path';
 import { readManifest } from '../../core/manifest/read';
 import { libraryHealth } from '../../core/share/health';
 import { usedModelHashes } from '../../core/share/usedModels';
-import { formatSize } from '../../lsp/format';
-import type { CliCommand } from '../commands';
-import { EXIT_OK, output, type CliContext } from '../context';
-import { cliRoots, openIndex, syncCli } from '../indexContext';
+import { formatSize } from '../../protocol/format';
+import type { CliCommand } from '../command';
+import { EXIT_OK } from '../errors';
+import { output, type CliContext } from '../context';
+import { withSyncedIndex } from '../indexContext';
 
 export const healthCommand: CliCommand = {
   usage: 'health   (duplicates and wasted space, unused, no source, stale .part, disk use)',
   async run(ctx: CliContext): Promise<number> {
-    const store = await openIndex(ctx);
-    try {
-      const roots = cliRoots(ctx, store);
-      if (roots.length) await syncCli(ctx, store, roots);
+    return withSyncedIndex(ctx, async (store, roots) => {
       const manifestPath = join(ctx.projectDir, 'pyproject.toml');
       const manifest = existsSync(manifestPath) ? { path: manifestPath, manifest: readManifest(readFileSync(manifestPath, 'utf8')) } : undefined;
       const used = await usedModelHashes(ctx.projectDir, store.snapshot(), manifest);
@@ -31,8 +29,6 @@ export const healthCommand: CliCommand = {
         return lines.join('');
       });
       return EXIT_OK;
-    } finally {
-      store.close();
-    }
+    });
   },
 };

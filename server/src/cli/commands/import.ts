@@ -8,11 +8,11 @@ import { readManifestText } from '../../core/manifest/file';
 import { readManifest } from '../../core/manifest/read';
 import { resolveManifestModels, type ImportRow } from '../../core/share/resolveManifest';
 import { targetSpaces } from '../../core/share/report';
-import { formatSize } from '../../lsp/format';
-import { UsageError } from '../args';
-import type { CliCommand } from '../commands';
-import { EXIT_FAILED, EXIT_OK, output, type CliContext } from '../context';
-import { cliRoots, openIndex, syncCli } from '../indexContext';
+import { formatSize } from '../../protocol/format';
+import type { CliCommand } from '../command';
+import { EXIT_FAILED, EXIT_OK, InputError, UsageError } from '../errors';
+import { output, type CliContext } from '../context';
+import { withSyncedIndex } from '../indexContext';
 
 const MARK: Record<ImportRow['status'], string> = { present: '✔', downloadable: '⇣', 'name-match': '?', missing: '✖' };
 
@@ -39,13 +39,10 @@ export const importCommand: CliCommand = {
     if (extra !== undefined) throw new UsageError('import takes at most one manifest file');
     const path = file ? resolve(ctx.io.cwd, file) : join(ctx.projectDir, 'pyproject.toml');
     const { text, exists } = await readManifestText(path);
-    if (!exists) throw new UsageError(`${path} does not exist`);
+    if (!exists) throw new InputError(`${path} does not exist`);
     const manifest = readManifest(text);
-    if (manifest.malformed) throw new UsageError(`${path}: ${manifest.problems[0].message}`);
-    const store = await openIndex(ctx);
-    try {
-      const roots = cliRoots(ctx, store);
-      if (roots.length) await syncCli(ctx, store, roots);
+    if (manifest.malformed) throw new InputError(`${path}: ${manifest.problems[0].message}`);
+    return withSyncedIndex(ctx, async (store, roots) => {
       const { rows, indexOps } = await resolveManifestModels(manifest, store, {
         onHashing: (p) => ctx.io.stderr(`computing comfygit's XXH3 sample of ${p}\n`),
       });
@@ -66,8 +63,6 @@ export const importCommand: CliCommand = {
         return head + withTargets.map(rowLine).join('') + space.join('');
       });
       return rows.every((r) => r.status === 'present') ? EXIT_OK : EXIT_FAILED;
-    } finally {
-      store.close();
-    }
+    });
   },
 };

@@ -7,16 +7,16 @@ import { rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { readManifestText, writeFileAtomic } from '../../core/manifest/file';
 import { LinkError, linkText, unlinkText } from '../../core/share/linkComfyui';
-import { UsageError } from '../args';
-import type { CliCommand } from '../commands';
-import { EXIT_OK, output, type CliContext } from '../context';
+import type { CliCommand } from '../command';
+import { EXIT_OK, InputError, UsageError } from '../errors';
+import { output, type CliContext } from '../context';
 import { cliRoots, openIndex } from '../indexContext';
 
 function yamlPath(ctx: CliContext, verb: string): string {
   const [, dir, extra] = ctx.args.positionals;
   if (!dir || extra !== undefined) throw new UsageError(`${verb} needs exactly one ComfyUI folder`);
   const comfy = resolve(ctx.io.cwd, dir);
-  if (!existsSync(comfy) || !statSync(comfy).isDirectory()) throw new UsageError(`${comfy} is not a folder`);
+  if (!existsSync(comfy) || !statSync(comfy).isDirectory()) throw new InputError(`${comfy} is not a folder`);
   return join(comfy, 'extra_model_paths.yaml');
 }
 
@@ -32,13 +32,13 @@ export const linkCommand: CliCommand = {
         store.close();
       }
     })();
-    if (!roots.length) throw new UsageError('no model folders to link (dir add <path> or --models-dir DIR)');
+    if (!roots.length) throw new InputError('no model folders to link (dir add <path> or --models-dir DIR)');
     const { text } = await readManifestText(path);
     let next: string;
     try {
       next = linkText(text, roots, resolve(path, '..'));
     } catch (err) {
-      if (err instanceof LinkError) throw new UsageError(`${path}: ${err.message}`);
+      if (err instanceof LinkError) throw new InputError(`${path}: ${err.message}`);
       throw err;
     }
     if (next !== text) await writeFileAtomic(path, next);
@@ -56,7 +56,7 @@ export const unlinkCommand: CliCommand = {
     try {
       next = exists ? unlinkText(text) : undefined;
     } catch (err) {
-      if (err instanceof LinkError) throw new UsageError(`${path}: ${err.message}`);
+      if (err instanceof LinkError) throw new InputError(`${path}: ${err.message}`);
       throw err;
     }
     if (next !== undefined) {

@@ -8,11 +8,12 @@ import { workflowRelativePath } from '../../core/manifest/discover';
 import { workflowMappings } from '../../core/manifest/query';
 import { readManifest } from '../../core/manifest/read';
 import { DEFAULT_BANDWIDTH, installPlan } from '../../core/share/installPlan';
-import { formatSize } from '../../lsp/format';
-import { flag, UsageError } from '../args';
-import type { CliCommand } from '../commands';
-import { EXIT_FAILED, EXIT_OK, output, type CliContext } from '../context';
-import { cliRoots, openIndex, syncCli } from '../indexContext';
+import { formatSize } from '../../protocol/format';
+import { flag } from '../args';
+import type { CliCommand } from '../command';
+import { EXIT_FAILED, EXIT_OK, InputError, UsageError } from '../errors';
+import { output, type CliContext } from '../context';
+import { withSyncedIndex } from '../indexContext';
 import { lineColumn } from './workflowFile';
 import { loadWorkflowFile } from './workflowSource';
 
@@ -33,14 +34,11 @@ export const planCommand: CliCommand = {
     const path = resolve(ctx.io.cwd, file);
     const wf = await loadWorkflowFile(path);
     const [error] = wf.parsed.errors;
-    if (error) throw new UsageError(`${file}:${lineColumn(wf.text, error.offset)}: ${error.message}`);
+    if (error) throw new InputError(`${file}:${lineColumn(wf.text, error.offset)}: ${error.message}`);
     const manifestPath = join(ctx.projectDir, 'pyproject.toml');
     const manifest = existsSync(manifestPath) ? readManifest(readFileSync(manifestPath, 'utf8')) : undefined;
     const mappings = manifest && !wf.embeddedIn ? workflowMappings(manifest, workflowRelativePath(manifestPath, path)) : undefined;
-    const store = await openIndex(ctx);
-    try {
-      const roots = cliRoots(ctx, store);
-      if (roots.length) await syncCli(ctx, store, roots);
+    return withSyncedIndex(ctx, async (store, roots) => {
       const plan = await installPlan({ text: wf.text, parsed: wf.parsed, index: store.snapshot(), roots, manifest, mappings, bandwidth: mbps * 1e6 });
       output(ctx, { path, ...(wf.embeddedIn ? { embeddedIn: wf.embeddedIn } : {}), ...plan }, () => {
         const t = plan.totals;
@@ -55,8 +53,6 @@ export const planCommand: CliCommand = {
         return lines.join('');
       });
       return plan.models.length ? EXIT_FAILED : EXIT_OK;
-    } finally {
-      store.close();
-    }
+    });
   },
 };

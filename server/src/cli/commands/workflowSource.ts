@@ -3,7 +3,7 @@
 // reference offsets are relative to the embedded JSON text, which `embeddedIn` says.
 import { fileContainer, readEmbeddedWorkflow, type EmbeddedContainer } from '../../core/workflow/embedded';
 import { parseWorkflow } from '../../core/workflow';
-import { UsageError } from '../args';
+import { InputError } from '../errors';
 import { readWorkflowFile, type WorkflowFile } from './workflowFile';
 
 export interface EmbeddedIn {
@@ -23,9 +23,9 @@ export async function loadWorkflowFile(path: string): Promise<SourcedWorkflowFil
   try {
     embedded = await readEmbeddedWorkflow(path);
   } catch (err) {
-    throw new UsageError(`${path}: cannot read its ${container} metadata (${err instanceof Error ? err.message : err})`);
+    throw new InputError(`${path}: cannot read its ${container} metadata (${err instanceof Error ? err.message : err})`);
   }
-  if (!embedded) throw new UsageError(`${path}: this ${container.toUpperCase()} file has no embedded workflow`);
+  if (!embedded) throw new InputError(`${path}: this ${container.toUpperCase()} file has no embedded workflow`);
   return {
     path,
     text: embedded.text,
