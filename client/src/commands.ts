@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { type ReferenceTarget, SearchCommands, StatusCommands, StatusRequest, StatusSettings, StatusViews, SyncIndexRequest } from '../../server/src/protocol';
 import type { Ctx } from './ctx';
 import { resolveReferenceInteractively } from './searchPalette';
+import { SHARE_COMMANDS } from './share/shareCommands';
 
 export type CommandHandler = (ctx: Ctx, ...args: any[]) => unknown;
 
@@ -44,6 +45,8 @@ export const COMMANDS: Record<string, CommandHandler> = {
     if (!pick) return;
     await config.update(StatusSettings.modelDirectories, dirs.filter((d) => d !== pick), vscode.ConfigurationTarget.Global);
   },
+
+  ...SHARE_COMMANDS,
 };
 
 export function registerCommands(ctx: Ctx): vscode.Disposable[] {

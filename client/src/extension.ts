@@ -9,6 +9,7 @@ import type { Ctx } from './ctx';
 import { createLanguageClient } from './languageClient';
 import { IndexStatusBar } from './statusBar';
 import { registerViews } from './views';
+import { registerShare } from './share/register';
 
 /** What activate() returns: used by the in-host e2e suite to wait on events instead of timers. */
 export interface ComfyModelsApi {
@@ -72,7 +73,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<ComfyM
   });
 
   const ctx: Ctx = { extension: context, log, client, statusBar, start };
-  context.subscriptions.push(log, statusBar, statusEmitter, client, ...registerCommands(ctx), ...registerViews((id) => void start(`view ${id} shown`).catch(() => undefined)));
+  context.subscriptions.push(log, statusBar, statusEmitter, client, ...registerCommands(ctx), ...registerShare(ctx), ...registerViews((id) => void start(`view ${id} shown`).catch(() => undefined)));
   context.subscriptions.push(watchOpenDocuments((doc) => void start(`${vscode.workspace.asRelativePath(doc.uri)} is open`).catch(() => undefined)));
 
   const scan = new vscode.CancellationTokenSource();

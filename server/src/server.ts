@@ -12,6 +12,7 @@ import type { Logger } from './core/log';
 import { IndexHost } from './engine/indexHost';
 import { registerLanguageFeatures, watchManifests } from './lsp/languageFeatures';
 import { IndexChangedNotification } from './protocol/status';
+import { registerShareRequests } from './requests/share';
 import { registerStatusRequests } from './requests/status';
 import { SettingsCache } from './lsp/settingsCache';
 import { WorkspaceFiles } from './lsp/workspaceFiles';
@@ -67,6 +68,7 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
     });
     features = registerLanguageFeatures({ connection, documents, index, settings, files, log });
     registerStatusRequests(connection, index);
+    registerShareRequests(connection, { documents, files, log, index });
     return {
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,

@@ -170,6 +170,21 @@ export class IndexHost {
     };
   }
 
+  /**
+   * The open store and this window's roots, for requests that read beyond the scoped view or record
+   * results (export's full hashes, import's XXH3 samples, deleting a copy). Waits for a running sync.
+   */
+  async shared(): Promise<{ store: IndexStore; roots: readonly ModelRoot[] }> {
+    await this.scheduler.idle();
+    if (!this.store) throw new Error(this.message ?? 'the model index is not open');
+    return { store: this.store, roots: this.roots };
+  }
+
+  /** After a request changed the store (share requests): announce it like a sync would. */
+  recorded(): void {
+    this.changed();
+  }
+
   /** Called after every change of the index content (e.g. to refresh diagnostics). */
   onDidChangeIndex(listener: () => void): { dispose(): void } {
     this.listeners.add(listener);

@@ -5,6 +5,7 @@ import type { WorkflowAnalysis } from './analysis';
 import { referenceTarget } from './codeActions';
 import { analyze, isJson, type FeatureContext } from './featureContext';
 import { runSafe } from './runSafe';
+import { ShareCommands } from '../protocol/share';
 
 export function workflowLenses(analysis: WorkflowAnalysis): CodeLens[] {
   if (!analysis.parsed.format) return [];
@@ -22,6 +23,12 @@ export function workflowLenses(analysis: WorkflowAnalysis): CodeLens[] {
     const resolve = CodeLens.create(top);
     resolve.command = Command.create('Resolve…', 'comfyModels.searchIndex', referenceTarget(analysis.uri, first));
     lenses.push(resolve);
+  }
+  if (missing.length) {
+    // The VS Code client's "Show Install Plan" (other editors ignore a command they do not know).
+    const plan = CodeLens.create(top);
+    plan.command = Command.create('Install plan', ShareCommands.showInstallPlan, analysis.uri);
+    lenses.push(plan);
   }
   return lenses;
 }

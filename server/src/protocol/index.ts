@@ -6,3 +6,4 @@ export * from './status';
 export * from './search';
 export * from './fixes';
 export * from './format';
+export * from './share';

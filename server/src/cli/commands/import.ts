@@ -6,8 +6,8 @@
 import { join, resolve } from 'node:path';
 import { readManifestText } from '../../core/manifest/file';
 import { readManifest } from '../../core/manifest/read';
-import { resolveManifestModels, type ImportRow } from '../../core/share/resolveManifest';
-import { targetSpaces } from '../../core/share/report';
+import { importReport } from '../../core/share/importReport';
+import type { ImportRow } from '../../core/share/resolveManifest';
 import { formatSize } from '../../protocol/format';
 import type { CliCommand } from '../command';
 import { EXIT_FAILED, EXIT_OK, InputError, UsageError } from '../errors';
@@ -43,26 +43,17 @@ export const importCommand: CliCommand = {
     const manifest = readManifest(text);
     if (manifest.malformed) throw new InputError(`${path}: ${manifest.problems[0].message}`);
     return withSyncedIndex(ctx, async (store, roots) => {
-      const { rows, indexOps } = await resolveManifestModels(manifest, store, {
+      const { rows: withTargets, totals, targets, indexOps } = await importReport(manifest, store, roots, {
         onHashing: (p) => ctx.io.stderr(`computing comfygit's XXH3 sample of ${p}\n`),
       });
       store.apply(indexOps);
       await store.save();
-      const downloads = rows.filter((r) => r.status === 'downloadable');
-      const { targets, folderOf } = await targetSpaces(downloads, roots);
-      const withTargets = rows.map((r) => (r.status === 'downloadable' ? { ...r, target: folderOf[downloads.indexOf(r)] } : r));
-      const count = (s: ImportRow['status']) => rows.filter((r) => r.status === s).length;
-      const totals = {
-        present: count('present'), downloadable: count('downloadable'), nameMatch: count('name-match'), missing: count('missing'),
-        downloadBytes: downloads.reduce((n, r) => n + (r.size ?? 0), 0),
-        unknownSizes: downloads.filter((r) => r.size === null).length,
-      };
       output(ctx, { manifest: path, flavour: manifest.flavour, hashAlgorithms: manifest.hashAlgorithms, models: withTargets, totals, targets }, () => {
         const head = `${path}: ${totals.present} present, ${totals.downloadable} downloadable (${formatSize(totals.downloadBytes)}), ${totals.nameMatch} to confirm, ${totals.missing} missing\n`;
         const space = targets.map((t) => `  target ${t.folder}: ${formatSize(t.downloadBytes)} to download, ${t.freeBytes === null ? 'free space unknown' : `${formatSize(t.freeBytes)} free`}${t.fits ? '' : '  ✖ does not fit'}\n`);
         return head + withTargets.map(rowLine).join('') + space.join('');
       });
-      return rows.every((r) => r.status === 'present') ? EXIT_OK : EXIT_FAILED;
+      return withTargets.every((r) => r.status === 'present') ? EXIT_OK : EXIT_FAILED;
     });
   },
 };
