@@ -37,10 +37,10 @@ export class ManifestReportProvider implements vscode.TreeDataProvider<ReportNod
   report: ResolveManifestResult | undefined;
   manifestUri: vscode.Uri | undefined;
 
-  show(manifestUri: vscode.Uri, report: ResolveManifestResult): void {
+  async show(manifestUri: vscode.Uri, report: ResolveManifestResult): Promise<void> {
     this.manifestUri = manifestUri;
     this.report = report;
-    void vscode.commands.executeCommand('setContext', 'comfyModels.manifestReport.shown', true);
+    await vscode.commands.executeCommand('setContext', 'comfyModels.manifestReport.shown', true);
     this.emitter.fire();
   }
 

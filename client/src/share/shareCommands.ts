@@ -74,7 +74,7 @@ async function resolveManifest(ctx: Ctx, arg?: unknown) {
   const report = await vscode.window.withProgress({ location: { viewId: ShareViews.manifestReport }, title: 'Resolving manifest' }, (_p, token) =>
     ctx.client.sendRequest(ResolveManifestRequest.type, { manifestUri: uri.toString() }, token),
   );
-  shareState.report?.show(uri, report);
+  await shareState.report?.show(uri, report);
   await vscode.commands.executeCommand(`${ShareViews.manifestReport}.focus`);
   return report;
 }
