@@ -8,7 +8,7 @@ import {
   DeleteDuplicateRequest, ExportManifestRequest, formatSize, HealthRequest, InstallPlanRequest, LinkComfyuiRequest,
   ResolveManifestRequest, ShareCommands, ShareViews, UseLocalFileRequest,
 } from '../../../server/src/protocol';
-import type { WorkspaceEdit } from 'vscode-languageclient/node';
+import { LSPErrorCodes, ResponseError, type WorkspaceEdit } from 'vscode-languageclient/node';
 import type { CommandHandler } from '../commands';
 import type { Ctx } from '../ctx';
 import { pickModel } from '../searchPalette';
@@ -118,7 +118,14 @@ export const SHARE_COMMANDS: Record<string, CommandHandler> = {
       { placeHolder: 'Full hashes (SHA-256 + BLAKE3) let another machine verify its files' },
     );
     if (!full) return undefined;
-    const result = await ctx.client.sendRequest(ExportManifestRequest.type, { manifestUri: uri.toString(), computeFullHashes: full.full });
+    let result;
+    try {
+      result = await ctx.client.sendRequest(ExportManifestRequest.type, { manifestUri: uri.toString(), computeFullHashes: full.full });
+    } catch (err) {
+      // Cancelled from the progress notification: nothing was written.
+      if (err instanceof ResponseError && err.code === LSPErrorCodes.RequestCancelled) return void vscode.window.showInformationMessage('Export cancelled: the manifest is unchanged.');
+      throw err;
+    }
     if (result.edit) await applyEdit(ctx, result.edit);
     for (const w of result.warnings) ctx.log.warn(`export: ${w}`);
     const summary = result.changed ? `Exported ${vscode.workspace.asRelativePath(uri)}: ${result.models.length} models.` : `${vscode.workspace.asRelativePath(uri)} had nothing to add.`;

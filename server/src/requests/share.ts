@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { type CancellationToken, type Connection, ErrorCodes, ResponseError, TextDocumentEdit, type TextDocuments, TextEdit, type WorkspaceEdit } from 'vscode-languageserver';
+import { type CancellationToken, type Connection, ErrorCodes, LSPErrorCodes, ResponseError, TextDocumentEdit, type TextDocuments, TextEdit, type WorkspaceEdit } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { IndexStore } from '../core/index/store';
 import type { Logger } from '../core/log';
@@ -43,22 +43,21 @@ export interface ShareDeps {
   };
 }
 
-/** An AbortSignal that fires when any of the tokens is cancelled. */
-function signalOf(...tokens: CancellationToken[]): AbortSignal {
+/** An AbortSignal that fires when the token is cancelled. */
+function signalOf(token: CancellationToken): AbortSignal {
   const controller = new AbortController();
-  for (const token of tokens) {
-    if (token.isCancellationRequested) controller.abort(new Error('cancelled'));
-    else token.onCancellationRequested(() => controller.abort(new Error('cancelled')));
-  }
+  if (token.isCancellationRequested) controller.abort(new Error('cancelled'));
+  else token.onCancellationRequested(() => controller.abort(new Error('cancelled')));
   return controller.signal;
 }
 
 /** Errors reach the client with their message (the user reads it); nothing else is lost. */
-async function answer<T>(log: Logger, what: string, work: () => Promise<T>): Promise<T> {
+async function answer<T>(log: Logger, what: string, work: () => Promise<T>, signal?: AbortSignal): Promise<T> {
   try {
     return await work();
   } catch (err) {
     if (err instanceof ResponseError) throw err;
+    if (signal?.aborted) throw new ResponseError(LSPErrorCodes.RequestCancelled, `${what} cancelled`);
     const message = err instanceof Error ? err.message : String(err);
     log.warn(`${what}: ${message}`);
     throw new ResponseError(ErrorCodes.InternalError, message);
@@ -97,18 +96,21 @@ export function registerShareRequests(connection: Connection, deps: ShareDeps): 
     index.recorded();
   };
 
-  connection.onRequest(ExportManifestRequest.type, (params, token) =>
-    answer(log, 'export', async () => {
+  connection.onRequest(ExportManifestRequest.type, (params, token) => {
+    const cancel = new AbortController();
+    token.onCancellationRequested(() => cancel.abort());
+    return answer(log, 'export', async () => {
       const path = uriToPath(params.manifestUri);
       const { text, exists, open } = await manifestText(path);
       if (!exists) throw new ResponseError(ErrorCodes.InvalidParams, `${path} does not exist: add models to it first`);
       const progress = await connection.window.createWorkDoneProgress();
       progress.begin('Comfy Models: exporting the manifest', 0, undefined, true);
+      progress.token.onCancellationRequested(() => cancel.abort());
       try {
         const { store } = await index.shared();
         const report = await exportManifest(text, store, {
           computeFullHashes: params.computeFullHashes,
-          signal: signalOf(token, progress.token),
+          signal: cancel.signal,
           onProgress: (p) => p.done < p.total && progress.report(Math.floor((p.done * 100) / p.total), `hashing ${p.filename} (${p.done + 1}/${p.total})`),
         });
         await save(store, report.indexOps);
@@ -124,8 +126,8 @@ export function registerShareRequests(connection: Connection, deps: ShareDeps): 
       } finally {
         progress.done();
       }
-    }),
-  );
+    }, cancel.signal);
+  });
 
   connection.onRequest(ResolveManifestRequest.type, (params, token) =>
     answer(log, 'resolve manifest', async () => {
