@@ -100,6 +100,8 @@ test('Open Embedded Workflow on a PNG opens its workflow read-only, with the mis
   });
   assert.equal(diags.length, 1);
   assert.equal(editor.document.getText(diags[0].range), 'gone-forever.safetensors');
+  // Scrolled to the top for the UI check: squiggles render on visible lines only, and notifications cover the bottom.
+  editor.revealRange(diags[0].range, vscode.TextEditorRevealType.AtTop);
   // The first group shows the workflow the language-feature UI checks work on.
   if (previous) await vscode.window.showTextDocument(previous, { viewColumn: vscode.ViewColumn.One });
 });
