@@ -141,7 +141,8 @@ export const SHARE_COMMANDS: Record<string, CommandHandler> = {
   [ShareCommands.revealModel]: async (_ctx, node: ReportNode) => {
     if (!node?.row?.path) return undefined;
     const uri = vscode.Uri.file(node.row.path);
-    await vscode.window.showTextDocument(uri, { preview: true }).then(undefined, () => vscode.commands.executeCommand('revealFileInOS', uri));
+    // Model files are binary: show where the file is, in the Explorer when the workspace holds it.
+    await vscode.commands.executeCommand(vscode.workspace.getWorkspaceFolder(uri) ? 'revealInExplorer' : 'revealFileInOS', uri);
     return uri;
   },
 
