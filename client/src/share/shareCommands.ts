@@ -28,6 +28,11 @@ export interface DownloadItem {
   fileName?: string;
 }
 
+/** Write actions refuse to run in an untrusted workspace (their menus are hidden there too). */
+function requireTrust(what: string): void {
+  if (!vscode.workspace.isTrusted) throw new Error(`${what} writes files: trust this workspace first`);
+}
+
 /** The report tree the row commands act on; set when the view is registered. */
 export const shareState: { report?: ManifestReportProvider } = {};
 
@@ -81,6 +86,7 @@ async function resolveManifest(ctx: Ctx, arg?: unknown) {
 
 /** "Use this file": after the user confirmed, map the manifest model to the local file and resolve again. */
 async function useLocalFile(ctx: Ctx, row: ReportRow, file: string): Promise<boolean> {
+  requireTrust('Using a local file');
   const manifest = shareState.report?.manifestUri;
   if (!manifest) return false;
   const ok = await vscode.window.showWarningMessage(
@@ -97,6 +103,7 @@ async function useLocalFile(ctx: Ctx, row: ReportRow, file: string): Promise<boo
 }
 
 async function deleteCopy(ctx: Ctx, file: string): Promise<boolean> {
+  requireTrust('Deleting a copy');
   const ok = await vscode.window.showWarningMessage(`Delete ${file}?`, { modal: true, detail: 'Another copy of this model stays on disk. The file is deleted, not moved to the trash.' }, 'Delete');
   if (ok !== 'Delete') return false;
   await ctx.client.sendRequest(DeleteDuplicateRequest.type, { path: file });
@@ -111,6 +118,7 @@ async function showMarkdown(content: string): Promise<vscode.TextDocument> {
 
 export const SHARE_COMMANDS: Record<string, CommandHandler> = {
   [ShareCommands.exportManifest]: async (ctx, arg?: unknown) => {
+    requireTrust('Export');
     const uri = await manifestUri(arg);
     if (!uri) return undefined;
     const full = await vscode.window.showQuickPick(
@@ -147,11 +155,13 @@ export const SHARE_COMMANDS: Record<string, CommandHandler> = {
   },
 
   [ShareCommands.downloadModel]: async (_ctx, node: ReportNode) => {
+    requireTrust('Downloading');
     if (!node?.row?.source) return false;
     return runOptional(START_DOWNLOADS, 'Downloading', [downloadItem(node.row)]);
   },
 
   [ShareCommands.downloadAll]: async () => {
+    requireTrust('Downloading');
     const report = shareState.report?.report;
     const rows = report?.rows.filter((r) => r.status === 'downloadable' && r.source && !r.unsafe) ?? [];
     if (!report || !rows.length) return void vscode.window.showInformationMessage('Nothing to download.');
@@ -213,6 +223,7 @@ export const SHARE_COMMANDS: Record<string, CommandHandler> = {
   [ShareCommands.deleteDuplicateCopy]: (ctx, file: string) => (typeof file === 'string' ? deleteCopy(ctx, file) : false),
 
   [ShareCommands.linkComfyui]: async (ctx) => {
+    requireTrust('Linking');
     const picked = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, openLabel: 'Link ComfyUI Install' });
     if (!picked?.[0]) return undefined;
     const r = await ctx.client.sendRequest(LinkComfyuiRequest.type, { comfyuiDir: picked[0].fsPath, unlink: false });
@@ -221,6 +232,7 @@ export const SHARE_COMMANDS: Record<string, CommandHandler> = {
   },
 
   [ShareCommands.unlinkComfyui]: async (ctx) => {
+    requireTrust('Unlinking');
     const picked = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, openLabel: 'Unlink ComfyUI Install' });
     if (!picked?.[0]) return undefined;
     const r = await ctx.client.sendRequest(LinkComfyuiRequest.type, { comfyuiDir: picked[0].fsPath, unlink: true });
