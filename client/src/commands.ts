@@ -4,6 +4,7 @@ import { type ReferenceTarget, SearchCommands, StatusCommands, StatusRequest, St
 import type { Ctx } from './ctx';
 import { resolveReferenceInteractively } from './searchPalette';
 import { DOWNLOAD_COMMANDS } from './downloads/commands';
+import { SHARE_COMMANDS } from './share/shareCommands';
 
 export type CommandHandler = (ctx: Ctx, ...args: any[]) => unknown;
 
@@ -47,6 +48,7 @@ export const COMMANDS: Record<string, CommandHandler> = {
   },
 
   ...DOWNLOAD_COMMANDS,
+  ...SHARE_COMMANDS,
 };
 
 export function registerCommands(ctx: Ctx): vscode.Disposable[] {

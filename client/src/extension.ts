@@ -15,6 +15,7 @@ import { sendTokens, watchTokens } from './downloads/tokens';
 import { onDidPlanDownloads } from './downloads/commands';
 import { DownloadsTreeProvider } from './views/downloadsView';
 import type { DownloadPlan } from '../../server/src/protocol';
+import { registerShare } from './share/register';
 
 /** What activate() returns: used by the in-host e2e suite to wait on events instead of timers. */
 export interface ComfyModelsApi {
@@ -91,7 +92,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<ComfyM
   const downloadsView = new DownloadsTreeProvider(downloads);
   context.subscriptions.push(downloads, downloadsView, registerDownloadTasks(ctx), watchTokens(ctx));
   context.subscriptions.push(
-    log, statusBar, statusEmitter, client, ...registerCommands(ctx),
+    log, statusBar, statusEmitter, client, ...registerCommands(ctx), ...registerShare(ctx),
     ...registerViews((id) => void start(`view ${id} shown`).catch(() => undefined), { [StatusViews.downloads]: downloadsView }),
   );
   context.subscriptions.push(watchOpenDocuments((doc) => void start(`${vscode.workspace.asRelativePath(doc.uri)} is open`).catch(() => undefined)));

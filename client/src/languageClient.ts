@@ -1,7 +1,7 @@
 // How the client starts the bundled language server and which documents it hands to it.
 import * as path from 'node:path';
 import type * as vscode from 'vscode';
-import { SETTINGS_SECTION } from '../../server/src/protocol';
+import { EMBEDDED_SCHEME, SETTINGS_SECTION } from '../../server/src/protocol';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 
 export function createLanguageClient(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): LanguageClient {
@@ -17,6 +17,8 @@ export function createLanguageClient(context: vscode.ExtensionContext, log: vsco
       { scheme: 'file', language: 'json' },
       { scheme: 'file', language: 'jsonc' },
       { scheme: 'file', pattern: '**/pyproject.toml' },
+      // Workflows embedded in ComfyUI outputs, opened read-only ("Open Embedded Workflow").
+      { scheme: EMBEDDED_SCHEME, language: 'json' },
     ],
     outputChannel: log,
     traceOutputChannel: log,

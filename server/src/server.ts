@@ -12,6 +12,7 @@ import type { Logger } from './core/log';
 import { IndexHost } from './engine/indexHost';
 import { registerLanguageFeatures, watchManifests } from './lsp/languageFeatures';
 import { IndexChangedNotification } from './protocol/status';
+import { registerShareRequests } from './requests/share';
 import { registerStatusRequests } from './requests/status';
 import { clientFeatures, describeClient, type ClientFeatures } from './lsp/clientCapabilities';
 import { PushedSettings } from './lsp/pushedSettings';
@@ -94,6 +95,7 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
     features = lsp;
     registerStatusRequests(connection, index);
     downloads = wireDownloads(connection, index, lsp.context, log);
+    registerShareRequests(connection, { documents, files, log, index, client: declared });
     return {
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,

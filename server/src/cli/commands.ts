@@ -7,6 +7,11 @@ import { refsCommand } from './commands/refs';
 import { checkCommand } from './commands/check';
 import { modelCommand } from './commands/model';
 import { downloadCommand } from './commands/download';
+import { exportCommand } from './commands/export';
+import { importCommand } from './commands/import';
+import { linkCommand, unlinkCommand } from './commands/link';
+import { planCommand } from './commands/plan';
+import { healthCommand } from './commands/health';
 
 export const COMMANDS: Record<string, CliCommand> = {
   dir: dirCommand,
@@ -16,4 +21,10 @@ export const COMMANDS: Record<string, CliCommand> = {
   check: checkCommand,
   model: modelCommand,
   download: downloadCommand,
+  export: exportCommand,
+  import: importCommand,
+  link: linkCommand,
+  unlink: unlinkCommand,
+  plan: planCommand,
+  health: healthCommand,
 };

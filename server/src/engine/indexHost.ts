@@ -179,13 +179,27 @@ export class IndexHost {
 
   /** Edit the open index between syncs (e.g. record a download), then announce the change. */
   async edit(work: (store: IndexStore, roots: readonly ModelRoot[]) => Promise<void>): Promise<void> {
-    await this.scheduler.idle();
-    if (!this.store) throw new Error(this.message ?? 'the model index is not open');
+    const { store, roots } = await this.shared();
     try {
-      await work(this.store, this.roots);
+      await work(store, roots);
     } finally {
       this.changed();
     }
+  }
+
+  /**
+   * The open store and this window's roots, for requests that read beyond the scoped view or record
+   * results (export's full hashes, import's XXH3 samples, deleting a copy). Waits for a running sync.
+   */
+  async shared(): Promise<{ store: IndexStore; roots: readonly ModelRoot[] }> {
+    await this.scheduler.idle();
+    if (!this.store) throw new Error(this.message ?? 'the model index is not open');
+    return { store: this.store, roots: this.roots };
+  }
+
+  /** After a request changed the store (share requests): announce it like a sync would. */
+  recorded(): void {
+    this.changed();
   }
 
   /** Called after every change of the index content (e.g. to refresh diagnostics). */

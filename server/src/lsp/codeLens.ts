@@ -9,6 +9,7 @@ import { analyze, isJson, type FeatureContext } from './featureContext';
 import { runSafe } from './runSafe';
 import { workflowDownloads } from './downloadItems';
 import { DownloadCommands } from '../protocol/downloads';
+import { ShareCommands } from '../protocol/share';
 
 export function workflowLenses(analysis: WorkflowAnalysis, vscodeClient: boolean): CodeLens[] {
   if (!analysis.parsed.format) return [];
@@ -32,6 +33,12 @@ export function workflowLenses(analysis: WorkflowAnalysis, vscodeClient: boolean
     const download = CodeLens.create(top);
     download.command = Command.create(`Download ${downloadable}…`, DownloadCommands.downloadMissing, analysis.uri);
     lenses.push(download);
+  }
+  if (missing.length && vscodeClient) {
+    // The VS Code client's "Show Install Plan".
+    const plan = CodeLens.create(top);
+    plan.command = Command.create('Install plan', ShareCommands.showInstallPlan, analysis.uri);
+    lenses.push(plan);
   }
   return lenses;
 }

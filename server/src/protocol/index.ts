@@ -7,3 +7,4 @@ export * from './search';
 export * from './fixes';
 export * from './format';
 export * from './downloads';
+export * from './share';

@@ -14,7 +14,8 @@ import type { CliCommand } from '../command';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError } from '../errors';
 import { output, type CliContext } from '../context';
 import { withSyncedIndex } from '../indexContext';
-import { lineColumn, readWorkflowFile, refJson, whereText, type RefJson, type WorkflowFile } from './workflowFile';
+import { lineColumn, refJson, whereText, type RefJson } from './workflowFile';
+import { loadWorkflowFile, type EmbeddedIn, type SourcedWorkflowFile } from './workflowSource';
 
 interface CheckedRef extends RefJson {
   status: 'resolved' | 'ambiguous' | 'missing' | 'inactive';
@@ -29,6 +30,7 @@ interface CheckedRef extends RefJson {
 
 interface CheckedWorkflow {
   path: string;
+  embeddedIn?: EmbeddedIn;
   error?: { message: string; offset: number };
   references: CheckedRef[];
 }
@@ -92,7 +94,7 @@ function mappingsFor(ctx: CliContext, workflowPath: string): ReadonlyMap<string,
   return workflowMappings(manifest, workflowRelativePath(manifestPath, workflowPath));
 }
 
-function checkOne(ctx: CliContext, wf: WorkflowFile, index: IndexQuery): { json: CheckedWorkflow; text: string; problem: boolean } {
+function checkOne(ctx: CliContext, wf: SourcedWorkflowFile, index: IndexQuery): { json: CheckedWorkflow; text: string; problem: boolean } {
   const [error] = wf.parsed.errors;
   if (error) {
     return { json: { path: wf.path, error: { message: error.message, offset: error.offset }, references: [] }, text: `${wf.path}:${lineColumn(wf.text, error.offset)}: ${error.message}\n`, problem: true };
@@ -107,11 +109,11 @@ function checkOne(ctx: CliContext, wf: WorkflowFile, index: IndexQuery): { json:
   }
   const problems = refs.filter(isProblem).length;
   const header = wf.parsed.format ? `${wf.path}: ${refs.length} references, ${problems} problem${problems === 1 ? '' : 's'}\n` : `${wf.path}: not a ComfyUI workflow\n`;
-  return { json: { path: wf.path, references: refs }, text: header + refs.map((r, i) => refLine(r, resolved[i], notes.get(resolved[i]))).join(''), problem: problems > 0 };
+  return { json: { path: wf.path, ...(wf.embeddedIn ? { embeddedIn: wf.embeddedIn } : {}), references: refs }, text: header + refs.map((r, i) => refLine(r, resolved[i], notes.get(resolved[i]))).join(''), problem: problems > 0 };
 }
 
 export const checkCommand: CliCommand = {
-  usage: 'check <workflow.json|folder>...',
+  usage: 'check <workflow.json|image|folder>...',
   async run(ctx: CliContext): Promise<number> {
     const args = ctx.args.positionals.slice(1);
     if (!args.length) throw new UsageError('check needs workflow files or folders');
@@ -121,20 +123,22 @@ export const checkCommand: CliCommand = {
       const index = store.snapshot();
       let broken = false;
       let problem = false;
-      const results = files.map((path) => {
-        let wf: WorkflowFile;
+      const results: ReturnType<typeof checkOne>[] = [];
+      for (const path of files) {
+        let wf: SourcedWorkflowFile;
         try {
-          wf = readWorkflowFile(path);
+          wf = await loadWorkflowFile(path);
         } catch (err) {
           broken = true;
           const message = err instanceof Error ? err.message : String(err);
-          return { json: { path, error: { message, offset: 0 }, references: [] }, text: `${path}: ${message}\n`, problem: true };
+          results.push({ json: { path, error: { message, offset: 0 }, references: [] }, text: `${path}: ${message}\n`, problem: true });
+          continue;
         }
         const r = checkOne(ctx, wf, index);
         if (wf.parsed.errors.length) broken = true;
         else problem ||= r.problem;
-        return r;
-      });
+        results.push(r);
+      }
       output(ctx, { workflows: results.map((r) => r.json) }, () => results.map((r) => r.text).join('\n'));
       return broken ? EXIT_USAGE : problem ? EXIT_FAILED : EXIT_OK;
     }, noRoots);

@@ -3,24 +3,25 @@ import type { CliCommand } from '../command';
 import { EXIT_OK, InputError, UsageError } from '../errors';
 import { output, type CliContext } from '../context';
 import { resolve } from 'node:path';
-import { lineColumn, readWorkflowFile, refJson, whereText } from './workflowFile';
+import { lineColumn, refJson, whereText } from './workflowFile';
+import { loadWorkflowFile } from './workflowSource';
 
 export const refsCommand: CliCommand = {
-  usage: 'refs <workflow.json>',
+  usage: 'refs <workflow.json|image>',
   async run(ctx: CliContext): Promise<number> {
     const [, file, extra] = ctx.args.positionals;
     if (!file || extra !== undefined) throw new UsageError('refs needs exactly one workflow file');
-    const wf = readWorkflowFile(resolve(ctx.io.cwd, file));
+    const wf = await loadWorkflowFile(resolve(ctx.io.cwd, file));
     const [error] = wf.parsed.errors;
     if (error) {
       if (ctx.json) ctx.io.stdout(JSON.stringify({ error: { message: error.message, offset: error.offset } }, null, 2) + '\n');
       throw new InputError(`${file}:${lineColumn(wf.text, error.offset)}: ${error.message}`);
     }
     const { format, references } = wf.parsed;
-    output(ctx, { format, references: references.map(refJson) }, () => {
+    output(ctx, { format, references: references.map(refJson), ...(wf.embeddedIn ? { embeddedIn: wf.embeddedIn } : {}) }, () => {
       if (!format) return `${file}: not a ComfyUI workflow\n`;
       const lines = references.map((r) => `  ${r.active ? '●' : '○'} ${r.category ?? '?'}/${r.value}  ${whereText(r)}${r.active ? '' : '  (inactive)'}\n`);
-      return `${file} (${format} format): ${references.length} model reference${references.length === 1 ? '' : 's'}\n${lines.join('')}`;
+      return `${file} (${format} format${wf.embeddedIn ? `, embedded in ${wf.embeddedIn.container} ${wf.embeddedIn.key}` : ''}): ${references.length} model reference${references.length === 1 ? '' : 's'}\n${lines.join('')}`;
     });
     return EXIT_OK;
   },

@@ -18,7 +18,9 @@ export type IndexOp =
   | { op: 'source'; hash: string; source: ModelSource; addedAt: number }
   | { op: 'unsource'; hash: string; url: string }
   | { op: 'rememberRoot'; root: string; rootCategory: string | null; addedAt: number }
-  | { op: 'forgetRoot'; root: string; rootCategory: string | null };
+  | { op: 'forgetRoot'; root: string; rootCategory: string | null }
+  /** Another algorithm's quick hash of a model (quickHashXxh3.ts), cached so a file is sampled once. */
+  | { op: 'quickVariant'; hash: string; algorithm: string; value: string };
 
 /** Prepared statements per database: compiling SQL per operation dominated big syncs. */
 const prepared = new WeakMap<Database, Map<string, Statement>>();
@@ -87,6 +89,9 @@ export function applyOp(db: Database, o: IndexOp): void {
       return;
     case 'forgetRoot':
       run(db, 'DELETE FROM remembered_roots WHERE root = ? AND root_category = ?', [o.root, o.rootCategory ?? '']);
+      return;
+    case 'quickVariant':
+      run(db, 'INSERT OR REPLACE INTO quick_hash_variants (model_hash, algorithm, value) VALUES (?, ?, ?)', [o.hash, o.algorithm, o.value]);
       return;
   }
 }

@@ -50,6 +50,14 @@ const MIGRATIONS: string[] = [
    ALTER TABLE models ADD COLUMN model_kind TEXT;        -- lora | lycoris | checkpoint | …
    ALTER TABLE models ADD COLUMN header_info TEXT;       -- JSON ModelHeaderInfo (trained words, title, thumbnail)
    ALTER TABLE model_locations ADD COLUMN header_stamp TEXT;`,
+  // Other tools' quick hashes of a model (comfygit ≥ 0.3: XXH3-128 sample), computed on demand and cached.
+  `CREATE TABLE quick_hash_variants (
+     model_hash TEXT NOT NULL,           -- our quick hash (models.hash)
+     algorithm TEXT NOT NULL,            -- e.g. xxh3-128-sample-v1
+     value TEXT NOT NULL,
+     PRIMARY KEY (model_hash, algorithm)
+   );
+   CREATE INDEX idx_variants_value ON quick_hash_variants (algorithm, value);`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
@@ -70,7 +78,7 @@ export function assertOurs(db: Database, path: string): void {
   const id = Number(db.exec('PRAGMA application_id')[0]?.values[0]?.[0] ?? 0);
   if (id === APPLICATION_ID) return;
   const tables = (db.exec(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`)[0]?.values ?? []).map((r) => String(r[0]));
-  const ours = new Set(['schema_info', 'models', 'model_locations', 'model_sources', 'remembered_roots']);
+  const ours = new Set(['schema_info', 'models', 'model_locations', 'model_sources', 'remembered_roots', 'quick_hash_variants']);
   if (id === 0 && tables.every((t) => ours.has(t)) && (tables.length === 0 || tables.includes('schema_info'))) return;
   throw new ForeignDatabaseError(`${path} is a database of another program, not a Comfy Models index; it is left untouched (choose another --index path)`);
 }

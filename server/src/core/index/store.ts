@@ -213,6 +213,12 @@ export class IndexStore {
     );
   }
 
+  /** A cached quick hash of this model by another algorithm (see the 'quickVariant' op). */
+  quickVariant(hash: string, algorithm: string): string | undefined {
+    const v = this.rows('SELECT value FROM quick_hash_variants WHERE model_hash = ? AND algorithm = ?', [hash.toLowerCase(), algorithm])[0]?.[0];
+    return v == null ? undefined : String(v);
+  }
+
   /** Roots remembered with the CLI's `dir add`. */
   rememberedRoots(): { path: string; category: string | null }[] {
     return this.rows('SELECT root, root_category FROM remembered_roots ORDER BY added_at, root').map(([root, cat]) => ({ path: String(root), category: cat ? String(cat) : null }));

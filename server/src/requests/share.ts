@@ -1,0 +1,221 @@
+// Sharing requests (protocol/share.ts) over the engine's core/share functions. Manifest edits go back as
+// WorkspaceEdits when the manifest is open (the client applies them, the user's buffer stays the truth);
+// export of a closed manifest is written here, atomically. Results recorded in the index (full hashes,
+// XXH3 samples, a deleted copy) are saved and announced like a sync.
+import { existsSync } from 'node:fs';
+import { readFile, rm } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { type CancellationToken, type Connection, ErrorCodes, LSPErrorCodes, ResponseError, TextDocumentEdit, type TextDocuments, TextEdit, type WorkspaceEdit } from 'vscode-languageserver';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import type { IndexStore } from '../core/index/store';
+import type { Logger } from '../core/log';
+import { findManifest, workflowRelativePath } from '../core/manifest/discover';
+import { readManifestText, writeFileAtomic } from '../core/manifest/file';
+import { workflowMappings } from '../core/manifest/query';
+import { readManifest } from '../core/manifest/read';
+import type { ModelRoot } from '../core/roots';
+import { deleteDuplicateCopy } from '../core/share/duplicates';
+import { exportManifest } from '../core/share/export';
+import { libraryHealth } from '../core/share/health';
+import { importReport } from '../core/share/importReport';
+import { installPlan } from '../core/share/installPlan';
+import { linkText, unlinkText } from '../core/share/linkComfyui';
+import { usedModelHashes } from '../core/share/usedModels';
+import { useLocalFileEdits } from '../core/share/useLocalFile';
+import { parseWorkflow } from '../core/workflow';
+import { readEmbeddedWorkflow } from '../core/workflow/embedded';
+import type { IndexView } from '../engine/indexHost';
+import { manifestWorkspaceEdit, type EditSupport } from '../lsp/fixes';
+import { uriToPath, type WorkspaceFiles } from '../lsp/workspaceFiles';
+import {
+  DeleteDuplicateRequest, EMBEDDED_SCHEME, EMBEDDED_SUFFIX, EmbeddedWorkflowRequest, ExportManifestRequest, HealthRequest,
+  InstallPlanRequest, LinkComfyuiRequest, ResolveManifestRequest, UseLocalFileRequest,
+} from '../protocol/share';
+
+export interface ShareDeps {
+  documents: TextDocuments<TextDocument>;
+  files: WorkspaceFiles;
+  log: Logger;
+  /** What the client's workspace edits may contain (lsp/fixes.ts). */
+  client: EditSupport;
+  index: {
+    view(): IndexView;
+    shared(): Promise<{ store: IndexStore; roots: readonly ModelRoot[] }>;
+    recorded(): void;
+  };
+}
+
+/** An AbortSignal that fires when the token is cancelled. */
+function signalOf(token: CancellationToken): AbortSignal {
+  const controller = new AbortController();
+  if (token.isCancellationRequested) controller.abort(new Error('cancelled'));
+  else token.onCancellationRequested(() => controller.abort(new Error('cancelled')));
+  return controller.signal;
+}
+
+/** Errors reach the client with their message (the user reads it); nothing else is lost. */
+async function answer<T>(log: Logger, what: string, work: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+  try {
+    return await work();
+  } catch (err) {
+    if (err instanceof ResponseError) throw err;
+    if (signal?.aborted) throw new ResponseError(LSPErrorCodes.RequestCancelled, `${what} cancelled`);
+    const message = err instanceof Error ? err.message : String(err);
+    log.warn(`${what}: ${message}`);
+    throw new ResponseError(ErrorCodes.InternalError, message);
+  }
+}
+
+/** The real file behind a document URI: a `comfy-embedded:` document stands for its image. */
+export function documentFile(uri: string): { path: string; embedded: boolean } {
+  const path = uriToPath(uri);
+  if (uri.startsWith(`${EMBEDDED_SCHEME}:`) && path.endsWith(EMBEDDED_SUFFIX)) return { path: path.slice(0, -EMBEDDED_SUFFIX.length), embedded: true };
+  return { path, embedded: false };
+}
+
+/** One replacement from the first to the last changed character: the edit the user sees is the change. */
+function minimalEdit(doc: TextDocument, next: string): WorkspaceEdit {
+  const old = doc.getText();
+  let start = 0;
+  while (start < old.length && start < next.length && old[start] === next[start]) start++;
+  let end = 0;
+  while (end < old.length - start && end < next.length - start && old[old.length - 1 - end] === next[next.length - 1 - end]) end++;
+  const range = { start: doc.positionAt(start), end: doc.positionAt(old.length - end) };
+  return { documentChanges: [TextDocumentEdit.create({ uri: doc.uri, version: doc.version }, [TextEdit.replace(range, next.slice(start, next.length - end))])] };
+}
+
+export function registerShareRequests(connection: Connection, deps: ShareDeps): void {
+  const { files, log, index, client } = deps;
+  const manifestText = async (path: string) => {
+    const open = files.openDocument(path);
+    if (open) return { text: open.getText(), exists: true, open };
+    return { ...(await readManifestText(path)), open: undefined };
+  };
+  const save = async (store: IndexStore, ops: Parameters<IndexStore['apply']>[0]) => {
+    if (!ops.length) return;
+    store.apply(ops);
+    await store.save();
+    index.recorded();
+  };
+
+  connection.onRequest(ExportManifestRequest.type, (params, token) => {
+    const cancel = new AbortController();
+    token.onCancellationRequested(() => cancel.abort());
+    return answer(log, 'export', async () => {
+      const path = uriToPath(params.manifestUri);
+      const { text, exists, open } = await manifestText(path);
+      if (!exists) throw new ResponseError(ErrorCodes.InvalidParams, `${path} does not exist: add models to it first`);
+      const progress = await connection.window.createWorkDoneProgress();
+      progress.begin('Comfy Models: exporting the manifest', 0, undefined, true);
+      progress.token.onCancellationRequested(() => cancel.abort());
+      try {
+        const { store } = await index.shared();
+        const report = await exportManifest(text, store, {
+          computeFullHashes: params.computeFullHashes,
+          signal: cancel.signal,
+          onProgress: (p) => p.done < p.total && progress.report(Math.floor((p.done * 100) / p.total), `hashing ${p.filename} (${p.done + 1}/${p.total})`),
+        });
+        await save(store, report.indexOps);
+        let edit: WorkspaceEdit | undefined;
+        let written = false;
+        if (report.changed && open) edit = minimalEdit(open, report.text);
+        else if (report.changed) {
+          await writeFileAtomic(path, report.text);
+          written = true;
+        }
+        const withoutSource = report.models.filter((m) => !m.sources).map((m) => m.filename ?? m.hash);
+        return { manifestPath: path, changed: report.changed, ...(edit ? { edit } : {}), written, models: report.models, withoutSource, warnings: report.warnings };
+      } finally {
+        progress.done();
+      }
+    }, cancel.signal);
+  });
+
+  connection.onRequest(ResolveManifestRequest.type, (params, token) =>
+    answer(log, 'resolve manifest', async () => {
+      const path = uriToPath(params.manifestUri);
+      const { text, exists } = await manifestText(path);
+      if (!exists) throw new ResponseError(ErrorCodes.InvalidParams, `${path} does not exist`);
+      const manifest = readManifest(text);
+      if (manifest.malformed) throw new ResponseError(ErrorCodes.InvalidParams, `${path}: ${manifest.problems[0].message}`);
+      const { store, roots } = await index.shared();
+      const { indexOps, ...report } = await importReport(manifest, store, roots, { signal: signalOf(token) });
+      await save(store, indexOps);
+      return { manifestPath: path, ...report };
+    }),
+  );
+
+  connection.onRequest(UseLocalFileRequest.type, (params) =>
+    answer(log, 'use local file', async () => {
+      const path = uriToPath(params.manifestUri);
+      const { text, exists } = await manifestText(path);
+      const manifest = readManifest(text);
+      const from = manifest.models.find((m) => m.hash === params.hash);
+      const view = index.view();
+      const location = view.snapshot.locations.find((l) => join(l.root, l.relativePath) === params.path);
+      if (!from || !location) return null;
+      const edits = useLocalFileEdits(manifest, params.hash, location, view.model(location.hash), from.category ?? 'unknown');
+      return manifestWorkspaceEdit({ path, exists, text, manifest, workflowKey: '', workflowPath: '' }, edits, files, log, client) ?? null;
+    }),
+  );
+
+  connection.onRequest(InstallPlanRequest.type, (params) =>
+    answer(log, 'install plan', async () => {
+      const { path, embedded } = documentFile(params.uri);
+      const open = deps.documents.get(params.uri);
+      let text = open?.getText();
+      if (text === undefined && embedded) text = (await readEmbeddedWorkflow(path))?.text;
+      if (text === undefined) text = await readFile(path, 'utf8');
+      const parsed = parseWorkflow(text);
+      const location = findManifest(path, files.folderOf(path));
+      const manifest = location.exists ? readManifest((await manifestText(location.path)).text) : undefined;
+      const mappings = manifest && !embedded ? workflowMappings(manifest, workflowRelativePath(location.path, path)) : undefined;
+      const { roots } = await index.shared();
+      const plan = await installPlan({ text, parsed, index: index.view().snapshot, roots, manifest, mappings });
+      return { path, ...plan };
+    }),
+  );
+
+  connection.onRequest(HealthRequest.type, (params, token) =>
+    answer(log, 'library health', async () => {
+      const { store, roots } = await index.shared();
+      const manifestPath = join(params.projectDir, 'pyproject.toml');
+      const manifest = existsSync(manifestPath) ? { path: manifestPath, manifest: readManifest((await manifestText(manifestPath)).text) } : undefined;
+      const signal = signalOf(token);
+      const snapshot = index.view().snapshot;
+      const used = await usedModelHashes(params.projectDir, snapshot, manifest, signal);
+      const report = await libraryHealth({ index: { snapshot: () => snapshot, sources: (h) => store.sources(h) }, roots, usedHashes: used.hashes, now: Date.now(), signal });
+      return { project: params.projectDir, workflows: used.workflows, ...report };
+    }),
+  );
+
+  connection.onRequest(DeleteDuplicateRequest.type, (params) =>
+    answer(log, 'delete duplicate copy', async () => {
+      const { store } = await index.shared();
+      const op = await deleteDuplicateCopy(store.snapshot(), params.path);
+      await save(store, [op]);
+      return { deleted: params.path };
+    }),
+  );
+
+  connection.onRequest(LinkComfyuiRequest.type, (params) =>
+    answer(log, params.unlink ? 'unlink' : 'link', async () => {
+      const path = join(params.comfyuiDir, 'extra_model_paths.yaml');
+      const { text, exists } = await readManifestText(path);
+      const { roots } = await index.shared();
+      if (params.unlink) {
+        const next = exists ? unlinkText(text) : undefined;
+        if (next !== undefined) await (next.trim() === '' ? rm(path) : writeFileAtomic(path, next));
+        return { path, changed: next !== undefined, roots: 0 };
+      }
+      if (!roots.length) throw new ResponseError(ErrorCodes.InvalidParams, 'no model folders to link: add one first (Comfy Models: Add Model Folder)');
+      const next = linkText(text, roots, dirname(path));
+      if (next !== text) await writeFileAtomic(path, next);
+      return { path, changed: next !== text, roots: roots.length };
+    }),
+  );
+
+  connection.onRequest(EmbeddedWorkflowRequest.type, (params) =>
+    answer(log, 'embedded workflow', async () => (await readEmbeddedWorkflow(params.path)) ?? null),
+  );
+}

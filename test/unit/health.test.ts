@@ -1,0 +1,70 @@
+import assert from 'node:assert/strict';
+import { existsSync, rmSync, utimesSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { quickHashFile } from '../../server/src/core/hash/quickHash';
+import { IndexStore } from '../../server/src/core/index/store';
+import { syncRoots } from '../../server/src/core/index/sync';
+import { deleteDuplicateCopy, LastCopyError } from '../../server/src/core/share/duplicates';
+import { cli } from '../helpers/cli';
+import { tempDir, writeFile } from '../helpers/files';
+
+test('health: duplicates with wasted space, unused models, models without a source, stale .part files, per-root use', async () => {
+  const dir = tempDir('cm-health-');
+  const models = join(dir, 'models');
+  const extra = join(dir, 'extra-loras');
+  writeFile(join(models, 'checkpoints/used.safetensors'), Buffer.alloc(1000, 'u'));
+  writeFile(join(models, 'checkpoints/copy-a.safetensors'), Buffer.alloc(3000, 'd'));
+  writeFile(join(models, 'checkpoints/sub/copy-b.safetensors'), Buffer.alloc(3000, 'd'));
+  writeFile(join(extra, 'lonely.safetensors'), Buffer.alloc(500, 'l'));
+  writeFile(join(models, 'loras/big.safetensors.part'), Buffer.alloc(700, 'p'));
+  writeFile(join(models, 'loras/now.safetensors.part'), Buffer.alloc(50, 'n'));
+  const old = new Date(Date.now() - 3 * 3600 * 1000);
+  utimesSync(join(models, 'loras/big.safetensors.part'), old, old);
+  writeFile(join(dir, 'project/workflows/a.json'), JSON.stringify({ nodes: [{ id: 1, type: 'CheckpointLoaderSimple', mode: 0, widgets_values: ['used.safetensors'] }], links: [], version: 0.4 }));
+  const index = join(dir, 'index.sqlite');
+  const run = (...a: string[]) => cli(dir, '--index', index, '--models-dir', models, '--project', join(dir, 'project'), ...a);
+  assert.equal((await run('dir', 'add', extra, '--category', 'loras')).code, 0);
+  assert.equal((await run('index', 'sync')).code, 0);
+  const usedHash = (await quickHashFile(join(models, 'checkpoints/used.safetensors'))).quickHash;
+  const store = await IndexStore.open(index);
+  store.apply([{ op: 'source', hash: usedHash, source: { type: 'url', url: 'https://example.org/used.safetensors' }, addedAt: 1 }]);
+  await store.save();
+  store.close();
+
+  const r = await run('health', '--json');
+  assert.equal(r.code, 0, r.stderr);
+  const h = r.json();
+  assert.equal(h.workflows, 1);
+  assert.deepEqual(h.duplicates.map((d: { copies: string[]; wastedBytes: number }) => [d.copies.sort(), d.wastedBytes]), [[[join(models, 'checkpoints/copy-a.safetensors'), join(models, 'checkpoints/sub/copy-b.safetensors')], 3000]]);
+  const first = (xs: { paths: string[] }[]) => xs.map((x) => x.paths.sort()[0]).sort();
+  assert.deepEqual(first(h.unused), [join(extra, 'lonely.safetensors'), join(models, 'checkpoints/copy-a.safetensors')]);
+  assert.deepEqual(first(h.withoutSource), [join(extra, 'lonely.safetensors'), join(models, 'checkpoints/copy-a.safetensors')]);
+  assert.deepEqual(h.staleParts.map((p: { path: string; size: number }) => [p.path, p.size]), [[join(models, 'loras/big.safetensors.part'), 700]]);
+  assert.ok(h.staleParts[0].ageSeconds >= 3 * 3600 - 5);
+  assert.deepEqual(h.roots.map((x: { path: string; files: number; usedBytes: number }) => [x.path, x.files, x.usedBytes]).sort(), [[extra, 1, 500], [models, 3, 7000]].sort());
+  assert.ok(h.roots.every((x: { freeBytes: number }) => x.freeBytes > 0));
+  assert.deepEqual(h.totals, { models: 3, wastedBytes: 3000, unusedBytes: 3500, stalePartBytes: 700 });
+  const text = await run('health');
+  assert.match(text.stdout, /3 models; 1 duplicated \(3\.0 KB wasted\); 2 unused by the 1 workflow/);
+});
+
+test('deleting a duplicate copy: allowed while another copy is on disk, refused for the last one', async () => {
+  const dir = tempDir('cm-dup-');
+  const models = join(dir, 'models');
+  writeFile(join(models, 'checkpoints/a.safetensors'), 'same bytes');
+  writeFile(join(models, 'checkpoints/b.safetensors'), 'same bytes');
+  const store = await IndexStore.open(join(dir, 'index.sqlite'));
+  await syncRoots(store, [{ path: models, category: null, origin: 'test' }]);
+  // b vanished behind the index's back: a is now the last copy and must stay.
+  rmSync(join(models, 'checkpoints/b.safetensors'));
+  await assert.rejects(deleteDuplicateCopy(store.snapshot(), join(models, 'checkpoints/a.safetensors')), LastCopyError);
+  assert.ok(existsSync(join(models, 'checkpoints/a.safetensors')));
+  writeFile(join(models, 'checkpoints/b.safetensors'), 'same bytes');
+  const op = await deleteDuplicateCopy(store.snapshot(), join(models, 'checkpoints/a.safetensors'));
+  assert.ok(!existsSync(join(models, 'checkpoints/a.safetensors')));
+  store.apply([op]);
+  assert.deepEqual(store.snapshot().locations.map((l) => l.relativePath), ['checkpoints/b.safetensors']);
+  await assert.rejects(deleteDuplicateCopy(store.snapshot(), join(models, 'checkpoints/b.safetensors')), LastCopyError);
+  store.close();
+});

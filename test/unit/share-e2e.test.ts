@@ -1,0 +1,184 @@
+// Sharing an environment end to end through the bundled CLI as child processes (issue 14, done-when):
+// environment A (a library, a workflow, a manifest) is exported; environment B (another folder layout,
+// renamed files, one model only downloadable from a loopback HTTP stand-in, one missing, one with a
+// same-named file of other content) resolves to the right report; a comfygit manifest keyed by XXH3-128
+// samples resolves against B too. "Download all, then every workflow checks clean" needs the download
+// engine (issue 11) and is not part of this test.
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { readFileSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { quickHashFile } from '../../server/src/core/hash/quickHash';
+import { quickHashXxh3File } from '../../server/src/core/hash/quickHashXxh3';
+import { IndexStore } from '../../server/src/core/index/store';
+import { readManifest } from '../../server/src/core/manifest/read';
+import { pngWith } from '../helpers/embeddedFiles';
+import { tempDir, writeFile } from '../helpers/files';
+
+const CLI = join(__dirname, '../../../server/dist/cli.js');
+const tmp = tempDir('cm-share-');
+after(() => rmSync(tmp, { recursive: true, force: true }));
+
+function cli(cwd: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string; json: () => any }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [CLI, ...args], { cwd, env: { ...process.env, COMFY_MODELS_INDEX: '' } }, (err, stdout, stderr) => {
+      resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr, json: () => JSON.parse(stdout) });
+    });
+  });
+}
+
+/** Distinct model contents of distinct sizes. */
+const bytes = (seed: string, size: number) => Buffer.alloc(size, seed);
+const BASE = bytes('base checkpoint ', 40_000);
+const LORA = bytes('style lora ', 30_001);
+const VAE = bytes('vae weights ', 20_002);
+const UPSCALER = bytes('upscaler ', 10_003);
+const NEGATIVE = bytes('negative embedding ', 5_004);
+const COMFYGIT_ONLY = bytes('comfygit only model ', 7_005);
+
+const WORKFLOW = JSON.stringify({
+  nodes: [
+    { id: 4, type: 'CheckpointLoaderSimple', mode: 0, widgets_values: ['base.safetensors'] },
+    { id: 9, type: 'LoraLoader', mode: 0, widgets_values: ['style.safetensors', 1, 1] },
+    { id: 10, type: 'VAELoader', mode: 0, widgets_values: ['vae.safetensors'] },
+    { id: 11, type: 'UpscaleModelLoader', mode: 0, widgets_values: ['up.pth'] },
+  ],
+  links: [],
+  version: 0.4,
+});
+
+let server: Server;
+let origin = '';
+const served = new Map<string, Buffer>([['/files/style.safetensors', LORA], ['/files/comfygit-only.safetensors', COMFYGIT_ONLY]]);
+before(async () => {
+  server = createServer((req, res) => {
+    const body = served.get(req.url ?? '');
+    if (!body) return void res.writeHead(404).end();
+    res.writeHead(200, { 'content-length': body.length, 'content-type': 'application/octet-stream' }).end(body);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+after(() => server.close());
+
+test('export on A, import on B: present / downloadable / name-match / missing, download size and free space', { timeout: 120_000 }, async () => {
+  // Environment A.
+  const a = join(tmp, 'A');
+  const libA = join(a, 'models');
+  writeFile(join(libA, 'checkpoints/base.safetensors'), BASE);
+  writeFile(join(libA, 'loras/style.safetensors'), LORA);
+  writeFile(join(libA, 'vae/vae.safetensors'), VAE);
+  writeFile(join(libA, 'upscale_models/up.pth'), UPSCALER);
+  writeFile(join(libA, 'embeddings/negative.pt'), NEGATIVE);
+  writeFile(join(a, 'project/workflows/wf.json'), WORKFLOW);
+  const indexA = join(a, 'index.sqlite');
+  const runA = (...args: string[]) => cli(join(a, 'project'), '--index', indexA, '--models-dir', libA, '--project', join(a, 'project'), ...args);
+  for (const name of ['base.safetensors', 'style.safetensors', 'vae.safetensors', 'up.pth']) {
+    const added = await runA('model', 'add', name, '--workflow', 'workflows/wf.json');
+    assert.equal(added.code, 0, added.stderr);
+  }
+  assert.equal((await runA('model', 'add', 'negative.pt')).code, 0);
+  // The LoRA was downloaded once from the stand-in: the index knows that source (a token-carrying copy must not travel).
+  const loraHash = (await quickHashFile(join(libA, 'loras/style.safetensors'))).quickHash;
+  const store = await IndexStore.open(indexA);
+  store.apply([
+    { op: 'source', hash: loraHash, source: { type: 'url', url: `${origin}/files/style.safetensors` }, addedAt: 1 },
+    { op: 'source', hash: loraHash, source: { type: 'url', url: `${origin}/files/style.safetensors?token=SECRET123` }, addedAt: 2 },
+  ]);
+  await store.save();
+  store.close();
+
+  const exported = await runA('export', '--full-hashes', '--json');
+  assert.equal(exported.code, 0, exported.stderr);
+  const manifestText = readFileSync(join(a, 'project/pyproject.toml'), 'utf8');
+  const manifest = readManifest(manifestText);
+  assert.deepEqual(manifest.problems, []);
+  assert.equal(manifest.models.length, 5);
+  const lora = manifest.models.find((m) => m.hash === loraHash)!;
+  assert.deepEqual(lora.sources, [{ type: 'url', url: `${origin}/files/style.safetensors` }]);
+  assert.equal(lora.sha256, createHash('sha256').update(LORA).digest('hex'));
+  assert.ok(manifest.models.every((m) => /^[0-9a-f]{64}$/.test(m.blake3 ?? '') && /^[0-9a-f]{64}$/.test(m.sha256 ?? '')), 'every model got both full hashes');
+  assert.ok(!manifestText.includes(tmp) && !manifestText.includes('SECRET123'), 'nothing machine-specific or secret');
+  assert.match(exported.stderr, /token or signature/);
+  assert.equal((exported.stderr.match(/has no known source/g) ?? []).length, 4);
+  assert.deepEqual(exported.json().models.find((m: { hash: string }) => m.hash === loraHash).filled, ['blake3', 'sha256']);
+  // Exporting again changes nothing.
+  assert.equal((await runA('export', '--json')).code, 0);
+  assert.equal(readFileSync(join(a, 'project/pyproject.toml'), 'utf8'), manifestText);
+
+  // Environment B: the project as shared, another layout, renamed files.
+  const b = join(tmp, 'B');
+  const libB = join(b, 'library');
+  writeFile(join(b, 'project/pyproject.toml'), manifestText);
+  writeFile(join(b, 'project/workflows/wf.json'), WORKFLOW);
+  writeFile(join(libB, 'checkpoints/renamed/base-v1.safetensors'), BASE);
+  writeFile(join(libB, 'upscale_models/up.pth'), bytes('another upscaler', 10_003));
+  writeFile(join(b, 'vae-folder/my-vae.safetensors'), VAE);
+  const indexB = join(b, 'index.sqlite');
+  const runB = (...args: string[]) => cli(join(b, 'project'), '--index', indexB, '--models-dir', libB, '--project', join(b, 'project'), ...args);
+  assert.equal((await runB('dir', 'add', join(b, 'vae-folder'), '--category', 'vae')).code, 0);
+
+  const imported = await runB('import', '--json');
+  assert.equal(imported.code, 1, 'not everything is present');
+  const report = imported.json();
+  const byName = (f: string) => report.models.find((m: { filename: string }) => m.filename === f);
+  assert.deepEqual([byName('base.safetensors').status, byName('base.safetensors').via, byName('base.safetensors').path], ['present', 'quick-hash', join(libB, 'checkpoints/renamed/base-v1.safetensors')]);
+  assert.deepEqual([byName('vae.safetensors').status, byName('vae.safetensors').path], ['present', join(b, 'vae-folder/my-vae.safetensors')]);
+  assert.deepEqual([byName('style.safetensors').status, byName('style.safetensors').size, byName('style.safetensors').source], ['downloadable', LORA.length, { type: 'url', url: `${origin}/files/style.safetensors` }]);
+  assert.equal(byName('style.safetensors').target, join(libB, 'loras'));
+  assert.deepEqual([byName('up.pth').status, byName('up.pth').candidates], ['name-match', [join(libB, 'upscale_models/up.pth')]]);
+  assert.equal(byName('negative.pt').status, 'missing');
+  assert.deepEqual(report.totals, { present: 2, downloadable: 1, nameMatch: 1, missing: 1, downloadBytes: LORA.length, unknownSizes: 0 });
+  assert.equal(report.targets.length, 1);
+  assert.equal(report.targets[0].folder, join(libB, 'loras'));
+  assert.ok(report.targets[0].freeBytes > 0 && report.targets[0].fits);
+  // The reported source really serves the model: its bytes hash to the manifest key.
+  const fetched = Buffer.from(await (await fetch(byName('style.safetensors').source.url)).arrayBuffer());
+  writeFile(join(tmp, 'fetched.bin'), fetched);
+  assert.equal((await quickHashFile(join(tmp, 'fetched.bin'))).quickHash, loraHash);
+  // The text report says the same in words.
+  const text = await runB('import');
+  assert.match(text.stdout, /2 present, 1 downloadable \(30\.0 KB\), 1 to confirm, 1 missing/);
+
+  // A comfygit ≥ 0.3 manifest (XXH3-128 keys, URL-string sources) resolves against B's index too.
+  const xBase = (await quickHashXxh3File(join(libA, 'checkpoints/base.safetensors'))).quickHash;
+  writeFile(join(tmp, 'cg-only.bin'), COMFYGIT_ONLY);
+  const xOnly = (await quickHashXxh3File(join(tmp, 'cg-only.bin'))).quickHash;
+  const comfygit = join(b, 'comfygit-project');
+  writeFile(join(comfygit, 'pyproject.toml'), [
+    '[tool.comfygit.models]',
+    `"${xBase}" = { filename = "sd-base.safetensors", size = ${BASE.length}, relative_path = "checkpoints/sd-base.safetensors", category = "checkpoints" }`,
+    `"${xOnly}" = { filename = "only.safetensors", size = ${COMFYGIT_ONLY.length}, relative_path = "loras/only.safetensors", category = "loras", sources = ["${origin}/files/comfygit-only.safetensors"] }`,
+    '',
+  ].join('\n'));
+  const runC = () => cli(comfygit, '--index', indexB, '--models-dir', libB, '--project', comfygit, 'import', '--json');
+  const cg = await runC();
+  assert.equal(cg.code, 1, cg.stderr);
+  const cgRows = cg.json().models;
+  assert.deepEqual(cgRows.map((m: { status: string; via?: string }) => [m.status, m.via ?? null]), [['present', 'xxh3-quick-hash'], ['downloadable', null]]);
+  assert.equal(cgRows[0].path, join(libB, 'checkpoints/renamed/base-v1.safetensors'));
+  assert.match(cg.stderr, /XXH3 sample of .*base-v1\.safetensors/);
+  // The samples are cached in the index: a second run reads no file for them.
+  const again = await runC();
+  assert.deepEqual(again.json().models.map((m: { status: string }) => m.status), ['present', 'downloadable']);
+  assert.doesNotMatch(again.stderr, /XXH3 sample/);
+});
+
+test('check on a PNG written here reports the same references as the workflow JSON it embeds', { timeout: 60_000 }, async () => {
+  const dir = join(tmp, 'png');
+  writeFile(join(dir, 'models/checkpoints/base.safetensors'), BASE);
+  writeFile(join(dir, 'wf.json'), WORKFLOW);
+  writeFile(join(dir, 'ComfyUI_00001_.png'), pngWith([{ type: 'tEXt', keyword: 'prompt', text: '{}' }, { type: 'tEXt', keyword: 'workflow', text: WORKFLOW }]));
+  const run = (f: string) => cli(dir, '--index', join(dir, 'index.sqlite'), '--models-dir', join(dir, 'models'), 'check', f, '--json');
+  const json = await run('wf.json');
+  const png = await run('ComfyUI_00001_.png');
+  assert.equal(png.code, 1, png.stderr);
+  const refs = (r: { json: () => any }) => r.json().workflows[0].references.map(({ nodeId, value, status, offset, length }: Record<string, unknown>) => ({ nodeId, value, status, offset, length }));
+  assert.deepEqual(refs(png), refs(json));
+  assert.deepEqual(refs(png).map((r: { status: string }) => r.status), ['resolved', 'missing', 'missing', 'missing']);
+  assert.equal(png.json().workflows[0].embeddedIn.container, 'png');
+});
