@@ -10,12 +10,37 @@ const BACKSLASH = 0x5c;
 
 const isSpace = (c: number): boolean => c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
 
-class LazyNode implements Node {
-  private members?: Node[];
+interface Members {
+  /** An object's key token offsets (empty for an array). */
+  keys: number[];
+  /** An object's member values or an array's items. */
+  values: Node[];
+  /** Some key of the object holds a backslash (so matches only after decoding). */
+  escaped: boolean;
+}
+
+/**
+ * A tree's text and the members it read last. Small nodes do not keep their members: a tree that
+ * holds every node it ever made keeps the garbage collector copying it (a 30 MB workflow's would be
+ * millions of objects); the walkers read one node's keys in a row, so the last one read is what they
+ * ask for next.
+ */
+interface Doc {
+  text: string;
+  recent?: { node: LazyNode; members: Members };
+}
+
+/** Bigger nodes (the root, the node list: few) keep their members; reading them again costs a skim of their text. */
+const KEEP_MEMBERS_FROM = 64 * 1024;
+
+export class LazyNode implements Node {
   private decoded?: unknown;
+  private kept?: Members;
+  /** A property's [key, value]. */
+  private pair?: Node[];
 
   constructor(
-    private readonly text: string,
+    private readonly doc: Doc,
     readonly type: NodeType,
     readonly offset: number,
     readonly length: number,
@@ -24,7 +49,7 @@ class LazyNode implements Node {
   get value(): unknown {
     if (this.type === 'object' || this.type === 'array' || this.type === 'property') return undefined;
     if (this.decoded === undefined) {
-      const raw = this.text.slice(this.offset, this.offset + this.length);
+      const raw = this.doc.text.slice(this.offset, this.offset + this.length);
       // A string without escapes is its own inside; anything else, JSON.parse reads exactly as ComfyUI does.
       this.decoded = this.type === 'string' && !raw.includes('\\') ? raw.slice(1, -1) : JSON.parse(raw);
     }
@@ -32,16 +57,48 @@ class LazyNode implements Node {
   }
 
   get children(): Node[] | undefined {
-    if (this.type === 'property') return this.members;
-    if (this.type !== 'object' && this.type !== 'array') return undefined;
-    return (this.members ??= readMembers(this.text, this.offset, this.type === 'object'));
+    if (this.type === 'property') return this.pair;
+    if (this.type === 'array') return this.members().values;
+    if (this.type !== 'object') return undefined;
+    const { keys, values } = this.members();
+    return keys.map((k, i) => {
+      const key = new LazyNode(this.doc, 'string', k, stringEnd(this.doc.text, k) - k);
+      const value = values[i];
+      const property = new LazyNode(this.doc, 'property', k, value.offset + value.length - k);
+      property.pair = [key, value];
+      return property;
+    });
   }
 
-  /** A property's [key, value] pair, set once when its object is read. */
-  static property(text: string, key: Node, value: Node): Node {
-    const node = new LazyNode(text, 'property', key.offset, value.offset + value.length - key.offset);
-    node.members = [key, value];
-    return node;
+  /** The value of `key` in this object (the last one when the key repeats), without making property nodes. */
+  prop(key: string): Node | undefined {
+    if (this.type !== 'object') return undefined;
+    const { keys, values, escaped } = this.members();
+    if (escaped || key.includes('\\') || key.includes('"')) {
+      // A key written with escapes ("\u0069d") matches after decoding only.
+      const properties = this.children!;
+      for (let i = properties.length - 1; i >= 0; i--) {
+        const [k, v] = properties[i].children!;
+        if (k.value === key) return v;
+      }
+      return undefined;
+    }
+    for (let i = keys.length - 1; i >= 0; i--) {
+      const k = keys[i] + 1;
+      if (this.doc.text.charCodeAt(k + key.length) === QUOTE && this.doc.text.startsWith(key, k)) return values[i];
+    }
+    return undefined;
+  }
+
+  private members(): Members {
+    if (this.kept) return this.kept;
+    const { doc } = this;
+    if (doc.recent?.node !== this) {
+      const members = this.type === 'object' ? readObject(doc, this.offset) : { keys: [], values: readItems(doc, this.offset), escaped: false };
+      if (this.length >= KEEP_MEMBERS_FROM) return (this.kept = members);
+      doc.recent = { node: this, members };
+    }
+    return doc.recent.members;
   }
 }
 
@@ -102,34 +159,42 @@ function typeAt(text: string, i: number): NodeType {
   }
 }
 
-function nodeAt(text: string, i: number): Node {
-  return new LazyNode(text, typeAt(text, i), i, valueEnd(text, i) - i);
+function nodeAt(doc: Doc, i: number): Node {
+  return new LazyNode(doc, typeAt(doc.text, i), i, valueEnd(doc.text, i) - i);
 }
 
-/** The members of the object or array whose opening bracket is at `start`. */
-function readMembers(text: string, start: number, object: boolean): Node[] {
-  const members: Node[] = [];
-  let i = skipSpaces(text, start + 1);
-  const close = object ? 0x7d : 0x5d;
-  while (text.charCodeAt(i) !== close) {
-    if (object) {
-      const key = nodeAt(text, i);
-      i = skipSpaces(text, key.offset + key.length) + 1; // past ':'
-      const value = nodeAt(text, skipSpaces(text, i));
-      members.push(LazyNode.property(text, key, value));
-      i = value.offset + value.length;
-    } else {
-      const item = nodeAt(text, i);
-      members.push(item);
-      i = item.offset + item.length;
-    }
-    i = skipSpaces(text, i);
+/** The items of the array whose `[` is at `start`. */
+function readItems(doc: Doc, start: number): Node[] {
+  const { text } = doc;
+  const items: Node[] = [];
+  for (let i = skipSpaces(text, start + 1); text.charCodeAt(i) !== 0x5d; ) {
+    const item = nodeAt(doc, i);
+    items.push(item);
+    i = skipSpaces(text, item.offset + item.length);
     if (text.charCodeAt(i) === 0x2c) i = skipSpaces(text, i + 1);
   }
-  return members;
+  return items;
+}
+
+/** The key offsets and values of the object whose `{` is at `start`. */
+function readObject(doc: Doc, start: number): Members {
+  const { text } = doc;
+  const keys: number[] = [];
+  const values: Node[] = [];
+  let escaped = false;
+  for (let i = skipSpaces(text, start + 1); text.charCodeAt(i) !== 0x7d; ) {
+    const keyEnd = stringEnd(text, i);
+    for (let j = i + 1; !escaped && j < keyEnd; j++) escaped = text.charCodeAt(j) === BACKSLASH;
+    keys.push(i);
+    const value = nodeAt(doc, skipSpaces(text, skipSpaces(text, keyEnd) + 1)); // past ':'
+    values.push(value);
+    i = skipSpaces(text, value.offset + value.length);
+    if (text.charCodeAt(i) === 0x2c) i = skipSpaces(text, i + 1);
+  }
+  return { keys, values, escaped };
 }
 
 /** The tree of `text`, which must be JSON that JSON.parse accepts (a leading BOM already blanked). */
 export function lazyTree(text: string): Node {
-  return nodeAt(text, skipSpaces(text, 0));
+  return nodeAt({ text }, skipSpaces(text, 0));
 }
