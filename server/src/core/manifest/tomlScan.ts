@@ -309,6 +309,7 @@ const ESCAPES: Record<string, string> = { b: '\b', t: '\t', n: '\n', f: '\f', r:
 
 /** The content of a single-line basic string (between the quotes) with its escapes decoded. */
 export function decodeBasic(raw: string): string {
+  if (!raw.includes('\\')) return raw; // most keys: nothing to decode, no regex pass
   return raw.replace(/\\(u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|x[0-9a-fA-F]{2}|.)/g, (_, e: string) =>
     e.length > 1 ? String.fromCodePoint(parseInt(e.slice(1), 16)) : ESCAPES[e] ?? e,
   );
