@@ -6,6 +6,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { parseTree, type Node } from 'jsonc-parser';
+import { entries, items, prop } from '../../server/src/core/workflow/jsonTree';
 import { lazyTree } from '../../server/src/core/workflow/lazyTree';
 import { parseWorkflow } from '../../server/src/core/workflow';
 import { benchWorkflow } from '../bench/resolve';
@@ -82,4 +83,18 @@ test('text that is not strict JSON still gets jsonc-parser: comments read, error
   const errors = parseWorkflow(broken).errors;
   assert.ok(errors.length > 0);
   assert.equal(errors[0].offset, broken.indexOf('}]}'));
+});
+
+test('lazy tree lookups: the last duplicate wins, escaped keys match decoded, interleaved reads stay right', () => {
+  const root = lazyTree('{"a":{"k":1,"k":2},"\\u0069d":"x","b":[{"k":3},{"k":4}],"a\\"q":5}');
+  const a = prop(root, 'a');
+  const b = items(prop(root, 'b'));
+  // Reading b's items and root again in between must not change what a or b's items answer.
+  assert.equal(prop(b[1], 'k')?.value, 4);
+  assert.equal(prop(a, 'k')?.value, 2);
+  assert.equal(prop(b[0], 'k')?.value, 3);
+  assert.equal(prop(root, 'id')?.value, 'x');
+  assert.equal(prop(root, 'a"q')?.value, 5);
+  assert.equal(prop(root, 'missing'), undefined);
+  assert.deepEqual(entries(a).map(([k, v]) => [k, v.value]), [['k', 2]]);
 });
