@@ -13,6 +13,7 @@ import { IndexService } from './indexService';
 import { IndexChangedNotification, StatusRequest, SyncIndexRequest } from './protocol';
 import { registerLanguageFeatures, watchManifests } from './lsp/languageFeatures';
 import { SettingsCache } from './lsp/settingsCache';
+import { registerTreeRequests, watchWorkflows, type TreeRequests } from './requests/trees';
 import { WorkspaceFiles } from './lsp/workspaceFiles';
 
 export interface ServerRuntime {
@@ -44,6 +45,7 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
   let hasWorkspaceFolders = false;
   const settings = new SettingsCache(connection, () => hasConfiguration);
   let features: { refresh(): void } | undefined;
+  let trees: TreeRequests | undefined;
 
   connection.onInitialize((params): InitializeResult => {
     const init = (params.initializationOptions ?? {}) as InitializationOptions;
@@ -63,7 +65,9 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
         return { report: (done, total) => progress.report(total ? Math.floor((done * 100) / total) : 0, `${done}/${total} files`), done: () => progress.done() };
       },
     });
-    features = registerLanguageFeatures({ connection, documents, index, settings, files, log });
+    const service = index;
+    trees = registerTreeRequests(connection, { query: () => service.query(), store: () => service.index, sync: () => service.sync(), files, settings: (uri) => settings.get(uri), log });
+    features = registerLanguageFeatures({ connection, documents, index, settings, files, log, onWatchedFiles: (p) => trees?.watchedFilesChanged(p) });
     return {
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
@@ -81,10 +85,12 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
   connection.onInitialized(async () => {
     log.info(`Comfy Models server ${runtime.version} started`);
     if (canWatchFiles) await watchManifests(connection).catch((err) => log.warn(`Cannot watch pyproject.toml files: ${err}`));
+    if (canWatchFiles) await watchWorkflows(connection).catch((err) => log.warn(`Cannot watch workflow files: ${err}`));
     if (hasWorkspaceFolders) {
       connection.workspace.onDidChangeWorkspaceFolders(async () => {
         files.setFolders(((await connection.workspace.getWorkspaceFolders()) ?? []).map((f) => f.uri));
         features?.refresh();
+        trees?.foldersChanged();
       });
     }
     await index!.configure(await settings.get());

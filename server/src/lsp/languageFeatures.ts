@@ -5,6 +5,7 @@ import { basename } from 'node:path';
 import {
   type Connection,
   DidChangeWatchedFilesNotification,
+  type DidChangeWatchedFilesParams,
   DocumentDiagnosticReportKind,
   type TextDocuments,
 } from 'vscode-languageserver';
@@ -35,9 +36,11 @@ export interface LanguageFeatureDeps {
   settings: SettingsCache;
   files: WorkspaceFiles;
   log: Logger;
+  /** Also told about watched files (the server has one handler per notification). */
+  onWatchedFiles?(params: DidChangeWatchedFilesParams): void;
 }
 
-export function registerLanguageFeatures({ connection, documents, index, settings, files, log }: LanguageFeatureDeps): { refresh(): void } {
+export function registerLanguageFeatures({ connection, documents, index, settings, files, log, onWatchedFiles }: LanguageFeatureDeps): { refresh(): void } {
   const analyzer = new WorkflowAnalyzer(files);
   const fixContext = (): FixContext => ({ index: index.query(), model: (hash) => index.index?.model(hash), files, log });
   const analyze = async (doc: TextDocument) => analyzer.analyze(doc, index.query(), await settings.get(doc.uri));
@@ -122,7 +125,10 @@ export function registerLanguageFeatures({ connection, documents, index, setting
   );
 
   // Manifests change on disk (other tools, git) or in an editor: every workflow depends on them.
-  connection.onDidChangeWatchedFiles(() => refresh());
+  connection.onDidChangeWatchedFiles((params) => {
+    if (params.changes.some((c) => isManifest(c.uri))) refresh();
+    onWatchedFiles?.(params);
+  });
   documents.onDidChangeContent((e) => {
     if (isManifest(e.document.uri)) refresh();
   });
