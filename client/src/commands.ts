@@ -1,10 +1,25 @@
-// Every command of the extension, in one table. Each handler gets the extension context object.
+// Every command of the extension, in one table. Each handler gets the extension context object and the
+// command's arguments (a tree row, a palette pick, or what a script passes).
 import * as vscode from 'vscode';
 import { type ReferenceTarget, StatusRequest, SyncIndexRequest } from '../../server/src/protocol';
+import { TreeCommands, TreeViews } from '../../server/src/protocol/trees';
 import type { Ctx } from './ctx';
-import { resolveReferenceInteractively } from './searchPalette';
+import {
+  addToManifest, computeFullHashes, deleteCopy, listManifestModels, modelArg, modelRefOf, removeFromManifest, revealInView, showDuplicates, showSources,
+} from './modelActions';
+import { resolveReferenceInteractively, searchModels } from './palette';
+import { filterModels, setGrouping } from './views/modelsFilter';
+import { fixReference, openReference } from './views/workflowActions';
 
 export type CommandHandler = (ctx: Ctx, ...args: any[]) => unknown;
+
+/** Folders from a command argument (a Uri, a path, or a list of them), else from an open dialog. */
+async function foldersArg(arg: unknown): Promise<string[]> {
+  const given = (Array.isArray(arg) ? arg : arg ? [arg] : []).map((x) => (x instanceof vscode.Uri ? x.fsPath : typeof x === 'string' ? x : undefined));
+  if (given.length && given.every((x) => x)) return given as string[];
+  const picked = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, canSelectMany: true, openLabel: 'Add Model Folder' });
+  return (picked ?? []).map((u) => u.fsPath);
+}
 
 export const COMMANDS: Record<string, CommandHandler> = {
   'comfyModels.showLog': (ctx) => ctx.log.show(),
@@ -17,30 +32,85 @@ export const COMMANDS: Record<string, CommandHandler> = {
   },
 
   'comfyModels.syncIndex': (ctx) =>
-    vscode.window.withProgress({ location: { viewId: 'comfyModels.models' }, title: 'Syncing model index' }, () =>
-      ctx.client.sendRequest(SyncIndexRequest.type),
-    ),
+    vscode.window.withProgress({ location: { viewId: TreeViews.models }, title: 'Syncing model index' }, () => ctx.client.sendRequest(SyncIndexRequest.type)),
 
   /** Quick fix "Search model index…": the argument is the reference to resolve. */
   'comfyModels.searchIndex': (ctx, reference: ReferenceTarget) => resolveReferenceInteractively(ctx, reference),
 
-  'comfyModels.addModelFolder': async () => {
-    const picked = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, canSelectMany: true, openLabel: 'Add Model Folder' });
-    if (!picked?.length) return;
+  /** Adds folders (a Uri / path argument, else a dialog) to `comfyModels.modelDirectories`; the server re-syncs on the change. */
+  'comfyModels.addModelFolder': async (_ctx, arg?: unknown) => {
+    const folders = await foldersArg(arg);
+    if (!folders.length) return undefined;
     const config = vscode.workspace.getConfiguration('comfyModels');
     const dirs = new Set(config.get<string[]>('modelDirectories', []));
-    for (const uri of picked) dirs.add(uri.fsPath);
+    folders.forEach((f) => dirs.add(f));
     await config.update('modelDirectories', [...dirs], vscode.ConfigurationTarget.Global);
+    return [...dirs];
   },
 
-  'comfyModels.removeModelFolder': async () => {
+  'comfyModels.removeModelFolder': async (_ctx, arg?: unknown) => {
     const config = vscode.workspace.getConfiguration('comfyModels');
     const dirs = config.get<string[]>('modelDirectories', []);
     if (!dirs.length) return void vscode.window.showInformationMessage('No model folders are configured.');
-    const pick = await vscode.window.showQuickPick(dirs, { placeHolder: 'Model folder to remove from the index' });
-    if (!pick) return;
+    const given = arg instanceof vscode.Uri ? arg.fsPath : typeof arg === 'string' ? arg : undefined;
+    const pick = given ?? (await vscode.window.showQuickPick(dirs, { placeHolder: 'Model folder to remove from the index' }));
+    if (!pick) return undefined;
     await config.update('modelDirectories', dirs.filter((d) => d !== pick), vscode.ConfigurationTarget.Global);
+    return dirs.filter((d) => d !== pick);
   },
+
+  [TreeCommands.searchModels]: (ctx) => searchModels(ctx),
+  [TreeCommands.refreshModels]: (ctx) => ctx.views.models.refresh(),
+  [TreeCommands.filterModels]: (ctx) => filterModels(ctx),
+  [TreeCommands.clearModelFilter]: (ctx) => filterModels(ctx, ''),
+  [TreeCommands.groupByRoot]: (ctx) => setGrouping(ctx, 'root'),
+  [TreeCommands.groupByCategory]: (ctx) => setGrouping(ctx, 'category'),
+  [TreeCommands.loadMore]: (ctx, node) => ctx.views.models.loadMore(node),
+
+  [TreeCommands.copyModelName]: async (ctx, arg) => {
+    const model = await modelArg(ctx, arg, 'Copy Model Name');
+    if (!model) return undefined;
+    await vscode.env.clipboard.writeText(model.name);
+    vscode.window.setStatusBarMessage(`Copied ${model.name}`, 3000);
+    return model.name;
+  },
+  [TreeCommands.copyModelHash]: async (ctx, arg) => {
+    const model = await modelArg(ctx, arg, 'Copy Model Hash');
+    if (!model) return undefined;
+    await vscode.env.clipboard.writeText(model.hash);
+    vscode.window.setStatusBarMessage(`Copied ${model.hash}`, 3000);
+    return model.hash;
+  },
+  [TreeCommands.revealModelInOS]: (_ctx, arg) => {
+    const path = modelRefOf(arg)?.path;
+    return path && vscode.commands.executeCommand('revealFileInOS', vscode.Uri.file(path));
+  },
+  [TreeCommands.revealModelInExplorer]: (_ctx, arg) => {
+    const path = modelRefOf(arg)?.path;
+    return path && vscode.commands.executeCommand('revealInExplorer', vscode.Uri.file(path));
+  },
+  [TreeCommands.revealModelInView]: async (ctx, arg) => {
+    const model = await modelArg(ctx, arg, 'Reveal Model');
+    return model && revealInView(ctx, model);
+  },
+  [TreeCommands.insertModelName]: async (ctx, arg) => {
+    const editor = vscode.window.activeTextEditor;
+    if (!editor) return void vscode.window.showInformationMessage('Comfy Models: open an editor to insert a model name into.');
+    const model = await modelArg(ctx, arg, 'Insert Model Name');
+    return model && editor.edit((b) => editor.selections.forEach((s) => b.replace(s, model.name)));
+  },
+  [TreeCommands.computeFullHashes]: (ctx, arg) => computeFullHashes(ctx, arg),
+  [TreeCommands.addModelToManifest]: (ctx, arg) => addToManifest(ctx, arg, 'required'),
+  [TreeCommands.addModelToManifestOptional]: (ctx, arg) => addToManifest(ctx, arg, 'optional'),
+  [TreeCommands.removeModelFromManifest]: (ctx, arg) => removeFromManifest(ctx, arg),
+  [TreeCommands.listManifestModels]: (ctx) => listManifestModels(ctx),
+  [TreeCommands.showModelSources]: (ctx, arg) => showSources(ctx, arg),
+  [TreeCommands.deleteModelCopy]: (ctx, arg) => deleteCopy(ctx, arg),
+  [TreeCommands.showDuplicates]: (ctx) => showDuplicates(ctx),
+
+  [TreeCommands.refreshWorkflows]: (ctx) => ctx.views.workflows.refresh(),
+  [TreeCommands.openReference]: (_ctx, node) => openReference(node),
+  [TreeCommands.fixReference]: (ctx, node) => fixReference(ctx, node),
 };
 
 export function registerCommands(ctx: Ctx): vscode.Disposable[] {

@@ -1,11 +1,22 @@
-// What the client's features share: the running language client, the one log channel, the status bar.
+// What the client's features share: the running language client, the one log channel, the status bar
+// and the sidebar views.
 import type * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import type { IndexStatusBar } from './statusBar';
+import type { ModelNode, ModelsTree } from './views/modelsTree';
+import type { WorkflowNode, WorkflowsTree } from './views/workflowsTree';
+
+export interface Views {
+  models: ModelsTree;
+  modelsView: vscode.TreeView<ModelNode>;
+  workflows: WorkflowsTree;
+  workflowsView: vscode.TreeView<WorkflowNode>;
+}
 
 export interface Ctx {
   readonly extension: vscode.ExtensionContext;
   readonly log: vscode.LogOutputChannel;
   readonly client: LanguageClient;
   readonly statusBar: IndexStatusBar;
+  readonly views: Views;
 }

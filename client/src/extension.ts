@@ -1,11 +1,13 @@
-// activate(): build the shared context, start the language server, register commands and the status
-// bar. The extension is a thin shell: the index, parsing and resolution all live in the server.
+// activate(): build the shared context, start the language server, register commands, views and the
+// status bar. The extension is a thin shell: the index, parsing and resolution all live in the server.
 import * as vscode from 'vscode';
 import { IndexChangedNotification, StatusRequest, type StatusResult } from '../../server/src/protocol';
 import { registerCommands } from './commands';
 import type { Ctx } from './ctx';
 import { createLanguageClient } from './languageClient';
 import { IndexStatusBar } from './statusBar';
+import { createViews, indexChanged, listenForChanges } from './views/register';
+import { trackWalkthrough } from './walkthrough';
 
 /** What activate() returns: used by the in-host e2e suite to wait on events instead of timers. */
 export interface ComfyModelsApi {
@@ -21,12 +23,18 @@ export async function activate(context: vscode.ExtensionContext): Promise<ComfyM
   const statusBar = new IndexStatusBar();
   const statusEmitter = new vscode.EventEmitter<StatusResult>();
   const client = createLanguageClient(context, log);
-  const ctx: Ctx = { extension: context, log, client, statusBar };
-  context.subscriptions.push(log, statusBar, statusEmitter, client, ...registerCommands(ctx));
+  context.subscriptions.push(log, statusBar, statusEmitter, client);
+  const views = createViews(client, context.subscriptions);
+  const ctx: Ctx = { extension: context, log, client, statusBar, views };
+  context.subscriptions.push(...registerCommands(ctx));
+  trackWalkthrough(views, context.subscriptions);
 
   let shownMessage: string | undefined;
+  let lastStatus: StatusResult | undefined;
   const onStatus = (status: StatusResult) => {
     statusBar.update(status);
+    indexChanged(views, status, lastStatus);
+    lastStatus = status;
     statusEmitter.fire(status);
     // A message is news the user should see once (e.g. a corrupt index set aside and rebuilt).
     if (status.message && status.message !== shownMessage) {
@@ -38,6 +46,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<ComfyM
   const ready = (async () => {
     await client.start();
     context.subscriptions.push(client.onNotification(IndexChangedNotification.type, onStatus));
+    listenForChanges(client, views, context.subscriptions);
     const status = await client.sendRequest(StatusRequest.type);
     onStatus(status);
     log.info(`Language server ready: ${status.models} models indexed (${status.indexPath})`);
