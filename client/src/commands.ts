@@ -13,6 +13,16 @@ import { fixReference, openReference } from './views/workflowActions';
 
 export type CommandHandler = (ctx: Ctx, ...args: any[]) => unknown;
 
+/**
+ * Where `modelDirectories` is set: a workspace (folder) value overrides the user's, so a change must go
+ * where the effective value comes from, else it would have no effect.
+ */
+function directoriesTarget(config: vscode.WorkspaceConfiguration): vscode.ConfigurationTarget {
+  const where = config.inspect<string[]>('modelDirectories');
+  if (where?.workspaceValue !== undefined || where?.workspaceFolderValue !== undefined) return vscode.ConfigurationTarget.Workspace;
+  return vscode.ConfigurationTarget.Global;
+}
+
 /** Folders from a command argument (a Uri, a path, or a list of them), else from an open dialog. */
 async function foldersArg(arg: unknown): Promise<string[]> {
   const given = (Array.isArray(arg) ? arg : arg ? [arg] : []).map((x) => (x instanceof vscode.Uri ? x.fsPath : typeof x === 'string' ? x : undefined));
@@ -44,7 +54,7 @@ export const COMMANDS: Record<string, CommandHandler> = {
     const config = vscode.workspace.getConfiguration('comfyModels');
     const dirs = new Set(config.get<string[]>('modelDirectories', []));
     folders.forEach((f) => dirs.add(f));
-    await config.update('modelDirectories', [...dirs], vscode.ConfigurationTarget.Global);
+    await config.update('modelDirectories', [...dirs], directoriesTarget(config));
     return [...dirs];
   },
 
@@ -55,7 +65,7 @@ export const COMMANDS: Record<string, CommandHandler> = {
     const given = arg instanceof vscode.Uri ? arg.fsPath : typeof arg === 'string' ? arg : undefined;
     const pick = given ?? (await vscode.window.showQuickPick(dirs, { placeHolder: 'Model folder to remove from the index' }));
     if (!pick) return undefined;
-    await config.update('modelDirectories', dirs.filter((d) => d !== pick), vscode.ConfigurationTarget.Global);
+    await config.update('modelDirectories', dirs.filter((d) => d !== pick), directoriesTarget(config));
     return dirs.filter((d) => d !== pick);
   },
 

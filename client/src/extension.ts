@@ -9,6 +9,8 @@ import { IndexStatusBar } from './statusBar';
 import { createViews, indexChanged, listenForChanges } from './views/register';
 import { trackWalkthrough } from './walkthrough';
 
+const SIDEBAR_SHOWN = 'comfyModels.sidebarShown';
+
 /** What activate() returns: used by the in-host e2e suite to wait on events instead of timers. */
 export interface ComfyModelsApi {
   ctx: Ctx;
@@ -28,6 +30,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<ComfyM
   const ctx: Ctx = { extension: context, log, client, statusBar, views };
   context.subscriptions.push(...registerCommands(ctx));
   trackWalkthrough(views, context.subscriptions);
+  // The first time the extension runs, show its sidebar: that is where a new user starts.
+  if (!context.globalState.get(SIDEBAR_SHOWN)) {
+    void context.globalState.update(SIDEBAR_SHOWN, true);
+    void vscode.commands.executeCommand('workbench.view.extension.comfyModels');
+  }
 
   let shownMessage: string | undefined;
   let lastStatus: StatusResult | undefined;

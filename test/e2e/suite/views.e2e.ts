@@ -1,0 +1,71 @@
+// The sidebar and the model commands in a real VS Code: the Models view's rows for the demo library,
+// the Workflows view's statuses and references, "Add Model Folder" with a folder argument (models
+// appear without a reload), "Copy Model Hash" (the clipboard) and "Add Model to Manifest" (pyproject.toml).
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { ModelNode } from '../../../client/src/views/modelsTree';
+import { activateExtension, fixture, statusWhere } from './context';
+import { test } from './harness';
+
+const rows = (nodes: ModelNode[]) => nodes.map((n) => (n.type === 'row' ? `${n.item.label} ${n.item.count ?? ''}`.trim() : 'more'));
+
+test('the Models view lists the demo library by category with counts, and a category its models', async () => {
+  const api = await activateExtension();
+  await statusWhere(api, (s) => s.state === 'idle' && s.models === 6);
+  const { models } = api.ctx.views;
+  const top = await models.getChildren();
+  assert.deepEqual(rows(top), ['checkpoints 2', 'loras 2', 'upscale_models 1', 'vae 1']);
+  const loras = await models.getChildren(top[1]);
+  assert.deepEqual(rows(loras), ['styles 1', 'add-detail-xl.safetensors']);
+});
+
+test('the Workflows view lists the demo workflows with their status and expands one to its references', async () => {
+  const api = await activateExtension();
+  const { workflows } = api.ctx.views;
+  const list = await workflows.getChildren();
+  const summary = Object.fromEntries(list.map((n) => (n.type === 'workflow' ? [path.basename(n.workflow.label), [n.workflow.models, n.workflow.missing]] : [])));
+  assert.deepEqual(summary['dreamshaper-missing.json'], [2, 1]);
+  assert.deepEqual(summary['sdxl-all-present.json'], [3, 0]);
+  assert.deepEqual(summary['sdxl-api.json'], [2, 0]);
+  const missing = list.find((n) => n.type === 'workflow' && n.workflow.label.endsWith('dreamshaper-missing.json'))!;
+  const refs = await workflows.getChildren(missing);
+  assert.deepEqual(
+    refs.map((n) => (n.type === 'reference' ? [n.reference.value, n.reference.status] : [])),
+    [['dreamshaper_8_pruned.safetensors', 'missing'], ['4x-UltraSharp.pth', 'resolved']],
+  );
+});
+
+test('"Add Model Folder" with a folder argument indexes it: its models appear in the Models view without a reload', async () => {
+  const api = await activateExtension();
+  const { folder } = fixture();
+  const extra = path.join(folder, 'more-models');
+  fs.mkdirSync(path.join(extra, 'loras'), { recursive: true });
+  fs.writeFileSync(path.join(extra, 'loras', 'watercolor-xl.safetensors'), 'a watercolor style lora, added later');
+  const indexed = statusWhere(api, (s) => s.state === 'idle' && s.roots.includes(extra) && s.models === 7);
+  await vscode.commands.executeCommand('comfyModels.addModelFolder', vscode.Uri.file(extra));
+  await indexed;
+  const top = await api.ctx.views.models.getChildren();
+  assert.ok(rows(top).includes('loras 3'), rows(top).join(', '));
+  const removed = statusWhere(api, (s) => s.state === 'idle' && !s.roots.includes(extra) && s.models === 6);
+  await vscode.commands.executeCommand('comfyModels.removeModelFolder', extra);
+  await removed;
+});
+
+test('"Copy Model Hash" puts the model\'s quick hash on the clipboard', async () => {
+  const { models } = fixture();
+  const hash = await vscode.commands.executeCommand<string>('comfyModels.copyModelHash', { hash: models.upscaler.quickHash, name: '4x-UltraSharp.pth' });
+  assert.equal(hash, models.upscaler.quickHash);
+  assert.equal(await vscode.env.clipboard.readText(), models.upscaler.quickHash);
+});
+
+test('"Add Model to Manifest" writes the model entry into pyproject.toml', async () => {
+  const { folder, models } = fixture();
+  const manifest = path.join(folder, 'pyproject.toml');
+  assert.ok(!fs.readFileSync(manifest, 'utf8').includes(models.detailLora.quickHash));
+  const uri = await vscode.commands.executeCommand<string>('comfyModels.addModelToManifest', { hash: models.detailLora.quickHash, name: 'add-detail-xl.safetensors' });
+  assert.equal(vscode.Uri.parse(uri!).fsPath, manifest);
+  const text = fs.readFileSync(manifest, 'utf8');
+  assert.match(text, new RegExp(`"${models.detailLora.quickHash}" = \\{ filename = "add-detail-xl.safetensors", category = "loras"`));
+});
