@@ -5,7 +5,9 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import type { ComfyModelsApi } from '../../../client/src/extension';
 import type { ModelNode } from '../../../client/src/views/modelsTree';
+import type { WorkflowNode } from '../../../client/src/views/workflowsTree';
 import { activateExtension, fixture, statusWhere } from './context';
 import { test } from './harness';
 
@@ -21,19 +23,43 @@ test('the Models view lists the demo library by category with counts, and a cate
   assert.deepEqual(rows(loras), ['styles 1', 'add-detail-xl.safetensors']);
 });
 
-test('the Workflows view lists the demo workflows with their status and expands one to its references', async () => {
-  const api = await activateExtension();
+/** The Workflows view's list once it satisfies `accept`: now, or after one of its next refreshes. */
+async function workflowsWhere(api: ComfyModelsApi, accept: (list: WorkflowNode[]) => boolean): Promise<WorkflowNode[]> {
   const { workflows } = api.ctx.views;
-  const list = await workflows.getChildren();
-  const summary = Object.fromEntries(list.map((n) => (n.type === 'workflow' ? [path.basename(n.workflow.label), [n.workflow.models, n.workflow.missing]] : [])));
-  assert.deepEqual(summary['dreamshaper-missing.json'], [2, 1]);
-  assert.deepEqual(summary['sdxl-all-present.json'], [3, 0]);
-  assert.deepEqual(summary['sdxl-api.json'], [2, 0]);
-  const missing = list.find((n) => n.type === 'workflow' && n.workflow.label.endsWith('dreamshaper-missing.json'))!;
-  const refs = await workflows.getChildren(missing);
+  const first = await workflows.getChildren();
+  if (accept(first)) return first;
+  return new Promise((resolve) => {
+    const sub = workflows.onDidChangeTreeData(async () => {
+      const list = await workflows.getChildren();
+      if (!accept(list)) return;
+      sub.dispose();
+      resolve(list);
+    });
+  });
+}
+
+const summaryOf = (list: WorkflowNode[], file: string) => {
+  const node = list.find((n) => n.type === 'workflow' && path.basename(n.workflow.label) === file);
+  return node?.type === 'workflow' ? [node.workflow.models, node.workflow.missing, node.workflow.warnings] : undefined;
+};
+
+test('the Workflows view lists the demo workflows with their status, picks up a new one, and expands one to its references', async () => {
+  const api = await activateExtension();
+  const { folder } = fixture();
+  const list = await workflowsWhere(api, () => true);
+  assert.deepEqual(summaryOf(list, 'sdxl-all-present.json'), [3, 0, 0]);
+  assert.deepEqual(summaryOf(list, 'sdxl-api.json'), [2, 0, 0]);
+  assert.deepEqual(summaryOf(list, 'pixel-art-wrong-folder.json'), [2, 0, 1]);
+  // A workflow written to disk (by content: the name says nothing) appears with its missing model.
+  const added = JSON.stringify({ '1': { class_type: 'LoraLoader', inputs: { lora_name: 'watercolor-v2.safetensors', strength_model: 1 } } }, null, 2);
+  fs.writeFileSync(path.join(folder, 'workflows', 'export-0001.json'), added);
+  const withNew = await workflowsWhere(api, (l) => summaryOf(l, 'export-0001.json') !== undefined);
+  assert.deepEqual(summaryOf(withNew, 'export-0001.json'), [1, 1, 0]);
+  const wrongFolder = withNew.find((n) => n.type === 'workflow' && n.workflow.label.endsWith('pixel-art-wrong-folder.json'))!;
+  const refs = await api.ctx.views.workflows.getChildren(wrongFolder);
   assert.deepEqual(
     refs.map((n) => (n.type === 'reference' ? [n.reference.value, n.reference.status] : [])),
-    [['dreamshaper_8_pruned.safetensors', 'missing'], ['4x-UltraSharp.pth', 'resolved']],
+    [['sd_xl_base_1.0.safetensors', 'resolved'], ['pixel-art-xl.safetensors', 'wrong-folder']],
   );
 });
 

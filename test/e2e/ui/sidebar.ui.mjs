@@ -43,15 +43,19 @@ export default {
     await keep(page, 'models-view');
   },
 
-  'the Workflows view lists the demo workflows with their status and expands one to its references': async (page) => {
+  'the Workflows view lists the workspace workflows with their status and expands one to its references': async (page) => {
     await openSidebar(page);
     const workflows = pane(page, 'Workflows');
-    const missing = row(workflows, 'dreamshaper-missing.json');
-    await missing.filter({ hasText: '2 models · 1 missing' }).waitFor(VISIBLE);
+    // export-0001.json was written by the in-host suite: a workflow found by content, with a missing LoRA.
+    const exported = row(workflows, 'export-0001.json');
+    await exported.filter({ hasText: '1 model · 1 missing' }).waitFor(VISIBLE);
     await row(workflows, 'sdxl-all-present.json').filter({ hasText: '3 models' }).waitFor(VISIBLE);
-    await expand(missing);
-    await row(workflows, 'dreamshaper_8_pruned.safetensors').filter({ hasText: 'missing' }).waitFor(VISIBLE);
-    await row(workflows, '4x-UltraSharp.pth').filter({ hasText: 'found' }).waitFor(VISIBLE);
+    const wrongFolder = row(workflows, 'pixel-art-wrong-folder.json');
+    await wrongFolder.filter({ hasText: '2 models · 1 to check' }).waitFor(VISIBLE);
+    await expand(exported);
+    await row(workflows, 'watercolor-v2.safetensors').filter({ hasText: 'missing' }).waitFor(VISIBLE);
+    await expand(wrongFolder);
+    await row(workflows, 'pixel-art-xl.safetensors').filter({ hasText: 'wrong folder' }).waitFor(VISIBLE);
     await keep(page, 'workflows-view');
   },
 
@@ -86,6 +90,9 @@ export default {
       await statusWith(`Comfy Models: ${big.total.toLocaleString('en-US')} models`).waitFor(SYNCED);
       await openSidebar(page);
       const models = pane(page, 'Models');
+      // Rows expanded earlier would push the categories out of the (virtual) list's rendered rows.
+      await models.hover();
+      await models.locator('.pane-header .action-label[aria-label="Collapse All"]').click();
       const category = models.locator('.monaco-list-row', { hasText: big.biggest.category }).filter({ hasText: big.biggest.count.toLocaleString('en-US') }).first();
       await category.waitFor(SYNCED);
       const started = Date.now();
