@@ -2,12 +2,13 @@
 // aliases folded, custom after), scoping to the configured roots, details, duplicates, workflows
 // found by content with their status, and manifest edits.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { IndexChangedNotification, SearchModelsRequest, SyncIndexRequest, type StatusResult } from '../../server/src/protocol';
 import {
-  AddModelToManifestRequest, DuplicatesRequest, ModelDetailsRequest, ModelTreeRequest, WorkflowReferencesRequest, WorkflowsRequest,
+  AddModelToManifestRequest, ComputeFullHashesRequest, DeleteModelCopyRequest, DuplicatesRequest, ModelDetailsRequest, ModelTreeRequest, WorkflowReferencesRequest, WorkflowsRequest,
 } from '../../server/src/protocol/trees';
 import { pathToUri } from '../../server/src/lsp/workspaceFiles';
 import { tempDir, writeFile } from '../helpers/files';
@@ -95,6 +96,27 @@ test('the model tree: categories in order, folders before models, pages, scoping
     const dups = await h.client.sendRequest(DuplicatesRequest.type);
     assert.deepEqual(dups.map((d) => d.hash), [base.hash]);
 
+    // The palette's request: by a hash prefix, and within a category.
+    const byHash = await h.client.sendRequest(SearchModelsRequest.type, { query: base.hash!.slice(0, 6) });
+    assert.equal(byHash[0].hash, base.hash);
+    const inLoras = await h.client.sendRequest(SearchModelsRequest.type, { query: 'style_01', category: 'loras', limit: 500 });
+    assert.ok(inLoras.length >= 10 && inLoras.every((x) => x.category === 'loras'));
+
+    // Full hashes: computed from the file, recorded in the index, shown in the details.
+    const computed = await h.client.sendRequest(ComputeFullHashesRequest.type, { hashes: [base.hash!] });
+    assert.deepEqual(computed, { computed: 1, failed: 0, cancelled: false });
+    const withHashes = await h.client.sendRequest(ModelDetailsRequest.type, { hash: base.hash! });
+    assert.equal(withHashes?.sha256, createHash('sha256').update('sdxl base').digest('hex'));
+
+    // Deleting a copy: allowed while another copy exists, refused for the last one.
+    const copyInB = join(b, 'checkpoints/copy_of_base.safetensors');
+    assert.deepEqual(await h.client.sendRequest(DeleteModelCopyRequest.type, { hash: base.hash!, path: copyInB }), { deleted: true });
+    assert.equal(existsSync(copyInB), false);
+    const last = await h.client.sendRequest(DeleteModelCopyRequest.type, { hash: base.hash!, path: base.path! });
+    assert.equal(last.deleted, false);
+    assert.match(last.message ?? '', /only copy/);
+    assert.equal(existsSync(base.path!), true);
+
     // Scoping: root b leaves the settings, its models leave the tree and the search (the index keeps them).
     const scoped = idle([a]);
     h.setSettings({ modelDirectories: [a] });
@@ -102,8 +124,6 @@ test('the model tree: categories in order, folders before models, pages, scoping
     await h.client.sendRequest(SyncIndexRequest.type); // the sync the new settings started
     const after = await h.client.sendRequest(ModelTreeRequest.type, {});
     assert.deepEqual(after.items.map((i) => i.label), ['checkpoints', 'loras', 'text_encoders', 'my_custom']);
-    const checkpointsAfter = await h.client.sendRequest(ModelTreeRequest.type, { parent: after.items[0].id });
-    assert.equal(checkpointsAfter.items.find((i) => i.kind === 'model')?.copies, 0);
     assert.deepEqual(await h.client.sendRequest(SearchModelsRequest.type, { query: 'only_in_b' }), []);
   } finally {
     await h.dispose();
