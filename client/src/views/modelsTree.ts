@@ -44,9 +44,6 @@ export class ModelsTree implements vscode.TreeDataProvider<ModelNode>, vscode.Di
   private shownBefore = new Map<string, number>();
   private groupByValue: ModelTreeGrouping = 'category';
   private filterValue: ModelTreeFilter = {};
-  /** Resolves after the next getChildren of the top level (tests and reveal wait on it). */
-  private readonly topLoaded = new vscode.EventEmitter<void>();
-  readonly onDidLoadTop = this.topLoaded.event;
 
   constructor(private readonly client: LanguageClient) {}
 
@@ -127,7 +124,6 @@ export class ModelsTree implements vscode.TreeDataProvider<ModelNode>, vscode.Di
     }
     const rows = [...loaded.nodes];
     if (rows.length < loaded.total) rows.push({ type: 'more', parent: node, shown: rows.length, total: loaded.total });
-    if (!node) this.topLoaded.fire();
     return rows;
   }
 
@@ -155,7 +151,6 @@ export class ModelsTree implements vscode.TreeDataProvider<ModelNode>, vscode.Di
 
   dispose(): void {
     this.changed.dispose();
-    this.topLoaded.dispose();
   }
 }
 

@@ -49,9 +49,11 @@ export class WorkflowsTree implements vscode.TreeDataProvider<WorkflowNode>, vsc
   getTreeItem(node: WorkflowNode): vscode.TreeItem {
     if (node.type === 'workflow') {
       const w = node.workflow;
-      const item = new vscode.TreeItem(w.label, w.models ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+      // The file name first, so the status stays readable in a narrow sidebar; its folder after.
+      const slash = Math.max(w.label.lastIndexOf('/'), w.label.lastIndexOf('\\'));
+      const item = new vscode.TreeItem(w.label.slice(slash + 1), w.models ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
       item.id = w.uri;
-      item.description = summaryText(w);
+      item.description = slash > 0 ? `${summaryText(w)} · ${w.label.slice(0, slash)}` : summaryText(w);
       item.resourceUri = vscode.Uri.parse(w.uri);
       item.iconPath = w.missing ? STATUS_ICONS.missing : w.warnings ? STATUS_ICONS['wrong-folder'] : STATUS_ICONS.resolved;
       item.tooltip = `${w.label} (${w.format === 'api' ? 'API' : 'UI'} format): ${summaryText(w)}`;
