@@ -51,18 +51,24 @@ function matches(l: IndexedLocation, text: string): boolean {
   return l.relativePath.toLowerCase().includes(text) || l.hash.startsWith(text) || !!l.sha256?.startsWith(text) || !!l.blake3?.startsWith(text);
 }
 
+/** A child row as cached: containers ready, models as their location (made into items only for the page asked). */
+type Row = ModelTreeItem | IndexedLocation;
+
+const isItem = (row: Row): row is ModelTreeItem => 'kind' in row;
+
 export class ModelTree {
   /** Per snapshot: per grouping + filter + row id, the row's children. */
-  private readonly cache = new WeakMap<IndexSnapshot, Map<string, ModelTreeItem[]>>();
+  private readonly cache = new WeakMap<IndexSnapshot, Map<string, Row[]>>();
 
   page(snapshot: IndexSnapshot, params: ModelTreeParams): ModelTreePage {
     const children = this.children(snapshot, params.groupBy ?? 'category', params.filter ?? {}, params.parent);
     const offset = Math.max(0, params.offset ?? 0);
     const limit = Math.min(MAX_PAGE, Math.max(1, params.limit ?? DEFAULT_PAGE));
-    return { items: children.slice(offset, offset + limit), total: children.length };
+    const items = children.slice(offset, offset + limit).map((row) => (isItem(row) ? row : modelItem(snapshot, row)));
+    return { items, total: children.length };
   }
 
-  private children(snapshot: IndexSnapshot, groupBy: ModelTreeGrouping, filter: ModelTreeFilter, parent: string | undefined): ModelTreeItem[] {
+  private children(snapshot: IndexSnapshot, groupBy: ModelTreeGrouping, filter: ModelTreeFilter, parent: string | undefined): Row[] {
     let perSnapshot = this.cache.get(snapshot);
     if (!perSnapshot) this.cache.set(snapshot, (perSnapshot = new Map()));
     const cacheKey = JSON.stringify([groupBy, filter.text ?? '', filter.category ?? '', parent ?? '']);
@@ -71,7 +77,7 @@ export class ModelTree {
     return rows;
   }
 
-  private build(snapshot: IndexSnapshot, groupBy: ModelTreeGrouping, filter: ModelTreeFilter, parent: string | undefined): ModelTreeItem[] {
+  private build(snapshot: IndexSnapshot, groupBy: ModelTreeGrouping, filter: ModelTreeFilter, parent: string | undefined): Row[] {
     const text = filter.text?.trim().toLowerCase() ?? '';
     const inCategory = (category: string | null): readonly IndexedLocation[] => {
       const list = (category === null ? snapshot.locations.filter((l) => l.category === null) : snapshot.byCategory(category)) as readonly IndexedLocation[];
@@ -88,7 +94,7 @@ export class ModelTree {
     const [, root, category] = key;
     if (filter.category && category !== filter.category) return [];
     const list = root === null ? inCategory(category) : inCategory(category).filter((l) => l.root === root);
-    return folderRows(snapshot, list, root, category, key[0] === 'f' ? key[3] : '');
+    return folderRows(list, root, category, key[0] === 'f' ? key[3] : '');
   }
 }
 
@@ -113,7 +119,7 @@ function categoryRows(list: readonly IndexedLocation[], root: string | null): Mo
     }));
 }
 
-function folderRows(snapshot: IndexSnapshot, list: readonly IndexedLocation[], root: string | null, category: string | null, prefix: string): ModelTreeItem[] {
+function folderRows(list: readonly IndexedLocation[], root: string | null, category: string | null, prefix: string): Row[] {
   const folders = new Map<string, number>();
   const models: IndexedLocation[] = [];
   for (const l of list) {
@@ -134,7 +140,11 @@ function folderRows(snapshot: IndexSnapshot, list: readonly IndexedLocation[], r
     count,
     ...(root !== null && { root }),
   }));
-  const modelItems: ModelTreeItem[] = byLowerKey(models, nameOf).map((l) => ({
+  return [...folderItems, ...byLowerKey(models, nameOf)];
+}
+
+function modelItem(snapshot: IndexSnapshot, l: IndexedLocation): ModelTreeItem {
+  return {
     kind: 'model',
     id: modelRowId(l),
     label: nameOf(l),
@@ -145,6 +155,5 @@ function folderRows(snapshot: IndexSnapshot, list: readonly IndexedLocation[], r
     size: l.size,
     name: nameOf(l),
     copies: snapshot.byHash(l.hash).length - 1,
-  }));
-  return [...folderItems, ...modelItems];
+  };
 }
