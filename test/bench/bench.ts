@@ -4,9 +4,10 @@ import { hashBench } from './hash';
 import { lspBench, memoryBench } from './lsp';
 import { resolveBench, type BenchRow } from './resolve';
 import { syncBench } from './sync';
+import { treesBench } from './trees';
 
 /** In run order: rows that measure memory go first, before other rows grow the heap. */
-const ROWS: (() => BenchRow[] | Promise<BenchRow[]>)[] = [memoryBench, resolveBench, lspBench, syncBench, hashBench];
+const ROWS: (() => BenchRow[] | Promise<BenchRow[]>)[] = [memoryBench, resolveBench, lspBench, treesBench, syncBench, hashBench];
 
 async function main(): Promise<void> {
   const rows: BenchRow[] = [];
