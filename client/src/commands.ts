@@ -70,7 +70,6 @@ export const COMMANDS: Record<string, CommandHandler> = {
   },
 
   [TreeCommands.searchModels]: (ctx) => searchModels(ctx),
-  [TreeCommands.refreshModels]: (ctx) => ctx.views.models.refresh(),
   [TreeCommands.filterModels]: (ctx) => filterModels(ctx),
   [TreeCommands.clearModelFilter]: (ctx) => filterModels(ctx, ''),
   [TreeCommands.groupByRoot]: (ctx) => setGrouping(ctx, 'root'),

@@ -158,7 +158,7 @@ export function modelTooltip(row: Pick<ModelTreeItem, 'name' | 'label'>, d: Mode
   const md = new vscode.MarkdownString(undefined, true);
   md.appendMarkdown(`**${escape(row.name ?? row.label)}** · ${formatSize(d.size)}\n\n`);
   md.appendMarkdown(`quick hash \`${d.hash}\`\n\n`);
-  md.appendMarkdown(d.sha256 ? `sha256 \`${d.sha256}\`\n\nblake3 \`${d.blake3}\`\n\n` : '_full hashes not computed yet_\n\n');
+  md.appendMarkdown(d.sha256 ? `sha256 \`${d.sha256}\`\n\nblake3 \`${d.blake3}\`${d.hashOrigin ? ` (${escape(d.hashOrigin)})` : ''}\n\n` : '_full hashes not computed yet_\n\n');
   md.appendMarkdown(`**${d.locations.length === 1 ? 'Location' : `${d.locations.length} locations`}**\n\n`);
   for (const l of d.locations) md.appendMarkdown(`- ${code(l.path)}\n`);
   if (d.sources.length) {

@@ -13,7 +13,6 @@ export const TreeViews = {
 /** Commands of the views, the palette and the model actions (package.json `contributes.commands`). */
 export const TreeCommands = {
   searchModels: 'comfyModels.searchModels',
-  refreshModels: 'comfyModels.refreshModels',
   filterModels: 'comfyModels.filterModels',
   clearModelFilter: 'comfyModels.clearModelFilter',
   groupByRoot: 'comfyModels.groupByRoot',
