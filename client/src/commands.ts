@@ -1,8 +1,7 @@
 // Every command of the extension, in one table. Each handler gets the extension context object and the
 // command's arguments (a tree row, a palette pick, or what a script passes).
 import * as vscode from 'vscode';
-import { type ReferenceTarget, StatusRequest, SyncIndexRequest } from '../../server/src/protocol';
-import { TreeCommands, TreeViews } from '../../server/src/protocol/trees';
+import { type ReferenceTarget, SearchCommands, StatusCommands, StatusRequest, SyncIndexRequest, TreeCommands, TreeViews } from '../../server/src/protocol';
 import type { Ctx } from './ctx';
 import {
   addToManifest, computeFullHashes, deleteCopy, listManifestModels, modelArg, modelRefOf, removeFromManifest, revealInView, showDuplicates, showSources,
@@ -32,23 +31,28 @@ async function foldersArg(arg: unknown): Promise<string[]> {
 }
 
 export const COMMANDS: Record<string, CommandHandler> = {
-  'comfyModels.showLog': (ctx) => ctx.log.show(),
+  [StatusCommands.showLog]: (ctx) => ctx.log.show(),
 
-  'comfyModels.showIndexStatus': async (ctx) => {
+  [StatusCommands.showIndexStatus]: async (ctx) => {
     const s = await ctx.client.sendRequest(StatusRequest.type);
     const text = `Comfy Models ${s.version}: ${s.models} models, ${s.locations} files in ${s.roots.length} root(s), index ${s.state}.`;
     void vscode.window.showInformationMessage(text, 'Show Log').then((pick) => pick && ctx.log.show());
     return s;
   },
 
-  'comfyModels.syncIndex': (ctx) =>
-    vscode.window.withProgress({ location: { viewId: TreeViews.models }, title: 'Syncing model index' }, () => ctx.client.sendRequest(SyncIndexRequest.type)),
+  /** Cancelling the notification cancels the request: the server stops the sync and keeps what it hashed. */
+  [StatusCommands.syncIndex]: (ctx) =>
+    vscode.window.withProgress({ location: { viewId: TreeViews.models }, title: 'Syncing model index' }, () =>
+      vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Comfy Models: syncing the model index', cancellable: true }, (_progress, token) =>
+        ctx.client.sendRequest(SyncIndexRequest.type, token),
+      ),
+    ),
 
   /** Quick fix "Search model index…": the argument is the reference to resolve. */
-  'comfyModels.searchIndex': (ctx, reference: ReferenceTarget) => resolveReferenceInteractively(ctx, reference),
+  [SearchCommands.searchIndex]: (ctx, reference: ReferenceTarget) => resolveReferenceInteractively(ctx, reference),
 
   /** Adds folders (a Uri / path argument, else a dialog) to `comfyModels.modelDirectories`; the server re-syncs on the change. */
-  'comfyModels.addModelFolder': async (_ctx, arg?: unknown) => {
+  [StatusCommands.addModelFolder]: async (_ctx, arg?: unknown) => {
     const folders = await foldersArg(arg);
     if (!folders.length) return undefined;
     const config = vscode.workspace.getConfiguration('comfyModels');
@@ -58,7 +62,7 @@ export const COMMANDS: Record<string, CommandHandler> = {
     return [...dirs];
   },
 
-  'comfyModels.removeModelFolder': async (_ctx, arg?: unknown) => {
+  [StatusCommands.removeModelFolder]: async (_ctx, arg?: unknown) => {
     const config = vscode.workspace.getConfiguration('comfyModels');
     const dirs = config.get<string[]>('modelDirectories', []);
     if (!dirs.length) return void vscode.window.showInformationMessage('No model folders are configured.');
@@ -126,6 +130,8 @@ export function registerCommands(ctx: Ctx): vscode.Disposable[] {
   return Object.entries(COMMANDS).map(([id, handler]) =>
     vscode.commands.registerCommand(id, async (...args: unknown[]) => {
       try {
+        // Every Comfy Models command is a reason to run the server.
+        await ctx.start(`command ${id}`);
         return await handler(ctx, ...args);
       } catch (err) {
         ctx.log.error(`${id} failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);

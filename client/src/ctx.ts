@@ -1,7 +1,8 @@
-// What the client's features share: the running language client, the one log channel, the status bar
-// and the sidebar views.
+// What the client's features share: the language client, the one log channel, the status bar and the
+// sidebar views.
 import type * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
+import type { StatusResult } from '../../server/src/protocol';
 import type { IndexStatusBar } from './statusBar';
 import type { ModelNode, ModelsTree } from './views/modelsTree';
 import type { WorkflowNode, WorkflowsTree } from './views/workflowsTree';
@@ -19,4 +20,6 @@ export interface Ctx {
   readonly client: LanguageClient;
   readonly statusBar: IndexStatusBar;
   readonly views: Views;
+  /** Start the language server if it is not running yet (`why` goes to the log); resolves once it answered. */
+  start(why: string): Promise<StatusResult>;
 }

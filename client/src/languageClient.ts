@@ -1,6 +1,7 @@
 // How the client starts the bundled language server and which documents it hands to it.
 import * as path from 'node:path';
 import type * as vscode from 'vscode';
+import { SETTINGS_SECTION } from '../../server/src/protocol';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 
 export function createLanguageClient(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): LanguageClient {
@@ -19,8 +20,9 @@ export function createLanguageClient(context: vscode.ExtensionContext, log: vsco
     ],
     outputChannel: log,
     traceOutputChannel: log,
-    initializationOptions: { storagePath: context.globalStorageUri.fsPath },
-    synchronize: { configurationSection: 'comfyModels' },
+    // vscodeClient: this client has the commands quick fixes and lenses may run (the search palette).
+    initializationOptions: { storagePath: context.globalStorageUri.fsPath, vscodeClient: true },
+    synchronize: { configurationSection: SETTINGS_SECTION },
   };
   return new LanguageClient('comfyModels', 'Comfy Models', serverOptions, clientOptions);
 }

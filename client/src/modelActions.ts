@@ -3,7 +3,7 @@
 // copy) are refused with an explanation in an untrusted workspace.
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import { formatSize } from '../../server/src/lsp/format';
+import { formatSize } from '../../server/src/protocol/format';
 import type { SearchModelItem } from '../../server/src/protocol';
 import {
   AddModelToManifestRequest, ComputeFullHashesRequest, DeleteModelCopyRequest, DuplicatesRequest, type ManifestEditResult, ManifestModelsRequest,

@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import { FixEditRequest, type ReferenceTarget, type SearchModelItem, SearchModelsRequest } from '../../server/src/protocol';
 import { TreeCommands } from '../../server/src/protocol/trees';
-import { formatSize } from '../../server/src/lsp/format';
+import { formatSize } from '../../server/src/protocol/format';
 import type { Ctx } from './ctx';
 
 interface ModelPick extends vscode.QuickPickItem {

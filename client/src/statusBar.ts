@@ -10,6 +10,10 @@ export class IndexStatusBar implements vscode.Disposable {
     this.item.command = 'workbench.view.extension.comfyModels';
     this.item.text = '$(loading~spin) Comfy Models';
     this.item.tooltip = 'Comfy Models: starting the language server…';
+  }
+
+  /** Shown once the language server starts: a workspace without ComfyUI files shows nothing. */
+  show(): void {
     this.item.show();
   }
 

@@ -1,7 +1,8 @@
 // comfy-models: the CLI over the same engine as the language server (bundled to server/dist/cli.js).
-import { parseArgs, UsageError } from './cli/args';
+import { parseArgs } from './cli/args';
 import { COMMANDS } from './cli/commands';
-import { createContext, EXIT_USAGE, type CliIO } from './cli/context';
+import { createContext, type CliIO } from './cli/context';
+import { EXIT_USAGE, reportError, UsageError } from './cli/errors';
 import { VERSION } from './version';
 
 function help(): string {
@@ -33,12 +34,7 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
     if (!command) throw new UsageError(`unknown command '${name}' (see comfy-models --help)`);
     return await command.run(createContext(args, io));
   } catch (err) {
-    if (err instanceof UsageError) {
-      io.stderr(`comfy-models: ${err.message}\n`);
-      return EXIT_USAGE;
-    }
-    io.stderr(`comfy-models: ${err instanceof Error ? err.message : String(err)}\n`);
-    return 1;
+    return reportError(err, io.stderr);
   }
 }
 

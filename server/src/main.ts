@@ -1,10 +1,14 @@
-// Node entry of the language server (bundled to server/dist/server.js). Picks the transport from
-// argv (`--stdio`, `--node-ipc`, …), routes console output to the LSP log (never stdout), and starts.
+// Node entry of the language server (bundled to server/dist/server.js, the `comfy-models-server` bin).
+// Picks the transport from argv (`--stdio`, `--node-ipc`, …; stdio when none is given), routes
+// console output to the LSP log (never stdout), and starts.
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
 import { startServer } from './server';
 import { VERSION } from './version';
+
+// `comfy-models-server` started from another editor's config without a transport flag speaks stdio.
+if (!process.argv.slice(2).some((a) => /^--(stdio|node-ipc|socket|pipe)\b/.test(a))) process.argv.push('--stdio');
 
 const connection = createConnection(ProposedFeatures.all);
 console.log = (...args: unknown[]) => connection.console.log(args.map(String).join(' '));

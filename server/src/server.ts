@@ -9,29 +9,49 @@ import {
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Logger } from './core/log';
-import { IndexService } from './indexService';
-import { IndexChangedNotification, StatusRequest, SyncIndexRequest } from './protocol';
-import { registerLanguageFeatures, watchManifests } from './lsp/languageFeatures';
-import { SettingsCache } from './lsp/settingsCache';
+import { IndexHost } from './engine/indexHost';
+import { registerLanguageFeatures, watchManifests, type LanguageFeatures } from './lsp/languageFeatures';
+import { IndexChangedNotification } from './protocol/status';
+import { registerStatusRequests } from './requests/status';
 import { registerTreeRequests, watchWorkflows, type TreeRequests } from './requests/trees';
+import { clientFeatures, describeClient, type ClientFeatures } from './lsp/clientCapabilities';
+import { PushedSettings } from './lsp/pushedSettings';
+import { SettingsCache } from './lsp/settingsCache';
+import { beginWorkDoneProgress } from './lsp/workDoneProgress';
 import { WorkspaceFiles } from './lsp/workspaceFiles';
 
 export interface ServerRuntime {
   version: string;
   /** Index file used when neither the setting nor the client's storage path says otherwise. */
   defaultIndexPath: string;
+  /** Clock for giving up on refresh requests a client never answers; default Date.now (tests inject one). */
+  now?: () => number;
 }
 
 export interface InitializationOptions {
   /** The extension's global storage folder; the index lives there unless `comfyModels.indexPath` says otherwise. */
   storagePath?: string;
+  /** Set by our VS Code client: it has the client-side commands (search palette). */
+  vscodeClient?: boolean;
+  /** Settings of a client without workspace/configuration: `{ settings: { comfyModels } }` or `{ comfyModels }`. */
+  settings?: unknown;
+  comfyModels?: unknown;
 }
 
 export function connectionLogger(connection: Connection): Logger {
+  // Once the connection is closed (a request the client never answered is rejected then), a log line
+  // has nowhere to go: sending it would throw.
+  const safe = (send: (m: string) => void) => (m: string) => {
+    try {
+      send(m);
+    } catch {
+      /* connection closed */
+    }
+  };
   return {
-    info: (m) => connection.console.info(m),
-    warn: (m) => connection.console.warn(m),
-    error: (m) => connection.console.error(m),
+    info: safe((m) => connection.console.info(m)),
+    warn: safe((m) => connection.console.warn(m)),
+    error: safe((m) => connection.console.error(m)),
   };
 }
 
@@ -39,39 +59,47 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
   const log = connectionLogger(connection);
   const documents = new TextDocuments(TextDocument);
   const files = new WorkspaceFiles(documents);
-  let index: IndexService | undefined;
-  let hasConfiguration = false;
-  let canWatchFiles = false;
-  let hasWorkspaceFolders = false;
-  const settings = new SettingsCache(connection, () => hasConfiguration);
-  let features: { refresh(): void } | undefined;
+  let index: IndexHost | undefined;
+  let client: ClientFeatures | undefined;
+  const pushedSettings = new PushedSettings();
+  const settings = new SettingsCache(connection, () => !!client?.configuration, pushedSettings);
+  let features: LanguageFeatures | undefined;
   let trees: TreeRequests | undefined;
+  // One configure at a time, each with the settings current when it starts: a client that pushes its
+  // settings right after `initialized` (Neovim, Eglot) must not have the start-up configure (which may
+  // still be opening the default index) finish last.
+  let configuring: Promise<void> = Promise.resolve();
+  const configure = () => (configuring = configuring.catch(() => undefined).then(async () => index!.configure(await settings.get())));
 
   connection.onInitialize((params): InitializeResult => {
     const init = (params.initializationOptions ?? {}) as InitializationOptions;
-    hasConfiguration = !!params.capabilities.workspace?.configuration;
-    canWatchFiles = !!params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration;
-    hasWorkspaceFolders = !!params.capabilities.workspace?.workspaceFolders;
+    const declared = (client = clientFeatures(params));
+    pushedSettings.initialize(params.initializationOptions);
     files.setFolders((params.workspaceFolders ?? []).map((f) => f.uri));
     const defaultIndexPath = init.storagePath ? `${init.storagePath.replace(/[\\/]+$/, '')}/index.sqlite` : runtime.defaultIndexPath;
-    index = new IndexService({
+    index = new IndexHost({
       version: runtime.version,
       defaultIndexPath,
       log,
       onChanged: (status) => void connection.sendNotification(IndexChangedNotification.type, status),
-      beginProgress: async (title) => {
-        const progress = await connection.window.createWorkDoneProgress();
-        progress.begin(title, 0, undefined, false);
-        return { report: (done, total) => progress.report(total ? Math.floor((done * 100) / total) : 0, `${done}/${total} files`), done: () => progress.done() };
-      },
+      beginProgress: async (title, cancel) => beginWorkDoneProgress(connection, declared.workDoneProgress, title, cancel, log),
     });
-    const service = index;
-    trees = registerTreeRequests(connection, { query: () => service.query(), store: () => service.index, sync: () => service.sync(), files, settings: (uri) => settings.get(uri), log });
-    features = registerLanguageFeatures({ connection, documents, index, settings, files, log, onWatchedFiles: (p) => trees?.watchedFilesChanged(p) });
+    features = registerLanguageFeatures({ connection, documents, index, settings, files, log, client: declared, now: runtime.now });
+    registerStatusRequests(connection, index);
+    const host = index;
+    trees = registerTreeRequests(connection, {
+      view: () => host.view(),
+      store: () => host.openStore,
+      sync: () => host.sync(),
+      files,
+      settings: (uri) => settings.get(uri),
+      log,
+      client: declared,
+    });
     return {
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
-        diagnosticProvider: { identifier: 'comfy-models', interFileDependencies: true, workspaceDiagnostics: false },
+        diagnosticProvider: declared.pullDiagnostics ? { identifier: 'comfy-models', interFileDependencies: true, workspaceDiagnostics: false } : undefined,
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
         hoverProvider: true,
         completionProvider: { triggerCharacters: ['"', '/'] },
@@ -83,28 +111,34 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
   });
 
   connection.onInitialized(async () => {
-    log.info(`Comfy Models server ${runtime.version} started`);
-    if (canWatchFiles) await watchManifests(connection).catch((err) => log.warn(`Cannot watch pyproject.toml files: ${err}`));
-    if (canWatchFiles) await watchWorkflows(connection).catch((err) => log.warn(`Cannot watch workflow files: ${err}`));
-    if (hasWorkspaceFolders) {
+    log.info(`Comfy Models server ${runtime.version} started. ${describeClient(client!)}`);
+    // Not awaited: a client that never answers the registration must not hold up the index.
+    if (client!.watchFilesRegistration) void watchManifests(connection).catch((err) => log.warn(`Cannot watch pyproject.toml files: ${err}`));
+    if (client!.watchFilesRegistration) void watchWorkflows(connection).catch((err) => log.warn(`Cannot watch workflow files: ${err}`));
+    if (client!.workspaceFolders) {
       connection.workspace.onDidChangeWorkspaceFolders(async () => {
         files.setFolders(((await connection.workspace.getWorkspaceFolders()) ?? []).map((f) => f.uri));
         features?.refresh();
         trees?.foldersChanged();
       });
     }
-    await index!.configure(await settings.get());
+    await configure();
   });
 
-  // Settings are pulled per resource; a change drops the cache, re-reads the roots and re-checks documents.
-  connection.onDidChangeConfiguration(async () => {
+  // Settings are pulled per resource (or pushed: pushedSettings.ts); a change drops the cache, re-reads
+  // the roots and re-checks documents.
+  connection.onDidChangeConfiguration(async (params) => {
+    if (!client?.configuration && !pushedSettings.update(params.settings)) return;
     settings.clear();
-    await index!.configure(await settings.get());
+    await configure();
     features?.refresh();
   });
 
-  connection.onRequest(StatusRequest.type, () => index!.status());
-  connection.onRequest(SyncIndexRequest.type, () => index!.sync());
+  // One handler per notification: every consumer of watched-file events is told.
+  connection.onDidChangeWatchedFiles((params) => {
+    features?.watchedFilesChanged(params);
+    trees?.watchedFilesChanged(params);
+  });
 
   connection.onShutdown(() => index?.dispose());
 

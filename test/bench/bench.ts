@@ -1,5 +1,6 @@
 // `npm run bench`: runs every row module and prints one table (DESIGN.md §13). A row module exports a
 // function returning rows; add yours to ROWS. Benchmarks are not tests: nothing here asserts timings.
+import { activationBench } from './activation';
 import { hashBench } from './hash';
 import { lspBench, memoryBench } from './lsp';
 import { resolveBench, type BenchRow } from './resolve';
@@ -7,7 +8,7 @@ import { syncBench } from './sync';
 import { treesBench } from './trees';
 
 /** In run order: rows that measure memory go first, before other rows grow the heap. */
-const ROWS: (() => BenchRow[] | Promise<BenchRow[]>)[] = [memoryBench, resolveBench, lspBench, treesBench, syncBench, hashBench];
+const ROWS: (() => BenchRow[] | Promise<BenchRow[]>)[] = [memoryBench, resolveBench, lspBench, treesBench, syncBench, hashBench, activationBench];
 
 async function main(): Promise<void> {
   const rows: BenchRow[] = [];

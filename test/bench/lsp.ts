@@ -10,7 +10,8 @@ import { WorkflowAnalyzer } from '../../server/src/lsp/analysis';
 import { modelCompletions } from '../../server/src/lsp/completion';
 import { workflowDiagnostics } from '../../server/src/lsp/diagnostics';
 import { pathToUri, WorkspaceFiles } from '../../server/src/lsp/workspaceFiles';
-import { warmUpSteps } from '../../server/src/indexService';
+import { FuzzyCache } from '../../server/src/core/resolve';
+import { warmUpSteps } from '../../server/src/engine/warmUp';
 import { normalizeSettings } from '../../server/src/settings';
 import { location } from '../unit/resolve-library';
 import { benchLibrary, benchWorkflow, percentiles, type BenchRow } from './resolve';
@@ -24,6 +25,9 @@ const QUERIES = 120;
 const ms = (t: { median: number; p95: number; max: number }) => `median ${t.median.toFixed(1)} ms, p95 ${t.p95.toFixed(1)} ms, max ${t.max.toFixed(1)} ms`;
 
 const gc = (globalThis as { gc?: () => void }).gc;
+
+/** The engine's fuzzy cache, as the index host owns it for the life of the server. */
+const fuzzy = new FuzzyCache();
 
 /** Time of one run; a GC first (with --expose-gc), so dropped snapshots are not collected inside it. */
 function time(run: () => void): number {
@@ -43,10 +47,10 @@ function freshLocations(extra: string[] = []): IndexedLocation[] {
   return JSON.parse(JSON.stringify(locations)) as IndexedLocation[];
 }
 
-/** IndexService's warm-up run straight through: total time and the longest step (the server is busy that long). */
+/** The index host's warm-up run straight through: total time and the longest step (the server is busy that long). */
 function warmUp(snapshot: IndexSnapshot, previous?: IndexSnapshot): { total: number; longest: number } {
   gc?.();
-  const steps = warmUpSteps(snapshot, previous);
+  const steps = warmUpSteps(snapshot, previous, fuzzy);
   const started = performance.now();
   let last = started;
   let longest = 0;
@@ -75,11 +79,11 @@ export function lspBench(): BenchRow[] {
     let version = 0;
     const diagnose = (index: IndexSnapshot) => {
       const doc = TextDocument.create(pathToUri(file), 'json', ++version, text);
-      return workflowDiagnostics(doc, analyzer.analyze(doc, index, settings)).length;
+      return workflowDiagnostics(doc, analyzer.analyze(doc, index, settings, fuzzy)).length;
     };
 
     // Index change as the server sees it: a sync added a LoRA; the store reads every location anew; the
-    // new snapshot replaces the previous one, IndexService warms it up, then diagnostics are pulled.
+    // new snapshot replaces the previous one, the index host warms it up, then diagnostics are pulled.
     let index = new IndexSnapshot(0, freshLocations());
     warmUp(index);
     diagnose(index);
@@ -115,7 +119,7 @@ export function lspBench(): BenchRow[] {
 
     // Completion at loader values, typed prefixes of 0 to 12 characters of different values.
     const doc = TextDocument.create(pathToUri(file), 'json', ++version, text);
-    const analysis = analyzer.analyze(doc, index, settings);
+    const analysis = analyzer.analyze(doc, index, settings, fuzzy);
     const loaders = analysis.resolved.map((r) => r.reference).filter((r) => r.kind === 'loader');
     const completion: number[] = [];
     let items = 0;

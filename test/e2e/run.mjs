@@ -18,6 +18,7 @@ import { writeWorkspace } from './workspace.mjs';
 const TIME_LIMIT_MS = Number(process.env.COMFY_E2E_TIME_LIMIT_MS || 10 * 60_000);
 const EXTENSION_ID = 'comfy-models.comfy-models';
 const suiteEntry = join(repoRoot, 'out', 'test', 'e2e', 'suite', 'index.js');
+const plainSuiteEntry = join(repoRoot, 'out', 'test', 'e2e', 'suite', 'plain', 'index.js');
 const uiDir = join(repoRoot, 'test', 'e2e', 'ui');
 // File names shared with test/e2e/suite/context.ts.
 const RESULTS_FILE = 'results.json';
@@ -156,7 +157,34 @@ async function main() {
   if ('results' in inHost && (exitCode !== 0) !== inHostFailed) {
     report('in-host exit code', false, `the workbench reported exit code ${exitCode}, which does not match the results`);
   }
+  await plainFolder(server, e2eDir);
   await finish();
+}
+
+/**
+ * A second window on a folder with nothing of ComfyUI's (plain JSON, a plain pyproject.toml): the
+ * in-host suite suite/plain checks that no language server starts until a command is run.
+ */
+async function plainFolder(server, e2eDir) {
+  const folder = join(e2eDir, 'plain');
+  mkdirSync(join(folder, 'config'), { recursive: true });
+  writeFileSync(join(folder, 'package.json'), JSON.stringify({ name: 'plain', version: '1.0.0', dependencies: {} }, null, 2));
+  writeFileSync(join(folder, 'config', 'data.json'), JSON.stringify({ items: [1, 2, 3], nodes_seen: 0 }, null, 2));
+  writeFileSync(join(folder, 'pyproject.toml'), '[project]\nname = "plain"\nversion = "0.1.0"\n\n[tool.ruff]\nline-length = 100\n');
+  rmSync(join(e2eDir, RESULTS_FILE), { force: true });
+  await page.goto(workbenchUrl(server, folder, { extensionDevelopmentPath: repoRoot, extensionTestsPath: plainSuiteEntry }));
+  const results = await whenFile(e2eDir, RESULTS_FILE, (r) => r.done);
+  for (const r of results.results) {
+    report(`plain folder: ${r.name}`, r.ok, r.error, r.ms);
+    if (!r.ok) await screenshot(r.name);
+  }
+  const activation = join(e2eDir, 'activation.json');
+  if (existsSync(activation)) {
+    const { activationMs } = JSON.parse(readFileSync(activation, 'utf8'));
+    console.log(`  activation (activate() to return, plain folder): ${activationMs.toFixed(1)} ms`);
+    mkdirSync(artifactsDir, { recursive: true });
+    writeFileSync(join(artifactsDir, 'activation.json'), JSON.stringify({ activationMs, measured: new Date().toISOString() }));
+  }
 }
 
 main().catch((err) => finish({ name: 'e2e harness', error: err?.stack ?? err }));

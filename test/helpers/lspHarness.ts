@@ -1,8 +1,11 @@
 // LSP protocol tests without an editor: the real server (startServer) and a protocol client joined by
 // in-memory streams, or the bundled server spawned over stdio. The test answers workspace/configuration.
+// By default the client declares what our VS Code client declares; `capabilities` and
+// `initializationOptions` stand in for other editors.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { PassThrough } from 'node:stream';
 import {
+  type ClientCapabilities,
   ConfigurationRequest,
   createProtocolConnection,
   DidChangeConfigurationNotification,
@@ -35,7 +38,25 @@ export interface HarnessOptions {
   workspaceFolders?: { uri: string; name: string }[];
   /** Register handlers on the client before it initializes (e.g. workspace/applyEdit). */
   beforeInitialize?(client: ProtocolConnection): void;
+  /** The client's capabilities; default: what VS Code declares for the features the server uses. */
+  capabilities?: ClientCapabilities;
+  /** Replaces the default `{ storagePath, vscodeClient: true }` (our VS Code client's options). */
+  initializationOptions?: Record<string, unknown>;
+  /** The in-memory server's clock (refresh requests given up on). */
+  now?: () => number;
 }
+
+/** The capabilities of our VS Code client, as far as the server looks at them. */
+export const VSCODE_CAPABILITIES: ClientCapabilities = {
+  workspace: {
+    configuration: true,
+    workspaceEdit: { documentChanges: true, resourceOperations: ['create'] },
+    diagnostics: { refreshSupport: true },
+    codeLens: { refreshSupport: true },
+  },
+  textDocument: { diagnostic: { dynamicRegistration: false }, hover: { contentFormat: ['markdown', 'plaintext'] } },
+  window: { workDoneProgress: true },
+};
 
 async function handshake(client: ProtocolConnection, options: HarnessOptions, onDispose: () => Promise<void>): Promise<Harness> {
   let settings = options.settings ?? {};
@@ -55,12 +76,8 @@ async function handshake(client: ProtocolConnection, options: HarnessOptions, on
     processId: null,
     rootUri: options.workspaceFolders?.[0]?.uri ?? null,
     workspaceFolders: options.workspaceFolders ?? null,
-    capabilities: {
-      workspace: { configuration: true, workspaceEdit: { documentChanges: true, resourceOperations: ['create'] }, diagnostics: { refreshSupport: true } },
-      textDocument: { diagnostic: { dynamicRegistration: false }, hover: { contentFormat: ['markdown', 'plaintext'] } },
-      window: { workDoneProgress: true },
-    },
-    initializationOptions: options.storagePath ? { storagePath: options.storagePath } : {},
+    capabilities: options.capabilities ?? VSCODE_CAPABILITIES,
+    initializationOptions: options.initializationOptions ?? { ...(options.storagePath ? { storagePath: options.storagePath } : {}), vscodeClient: true },
   });
   await client.sendNotification(InitializedNotification.type, {});
   return {
@@ -80,7 +97,7 @@ export async function startInMemory(options: HarnessOptions = {}): Promise<Harne
   const toServer = new PassThrough();
   const toClient = new PassThrough();
   const serverConnection = createConnection(new StreamMessageReader(toServer), new StreamMessageWriter(toClient));
-  startServer(serverConnection, { version: 'test', defaultIndexPath: options.storagePath ? `${options.storagePath}/index.sqlite` : '/nonexistent/index.sqlite' });
+  startServer(serverConnection, { version: 'test', defaultIndexPath: options.storagePath ? `${options.storagePath}/index.sqlite` : '/nonexistent/index.sqlite', now: options.now });
   const client = createProtocolConnection(new StreamMessageReader(toClient), new StreamMessageWriter(toServer));
   return handshake(client, options, async () => {
     await client.sendRequest('shutdown').catch(() => undefined);

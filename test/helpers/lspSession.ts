@@ -30,12 +30,15 @@ export async function startSession(
   settings: Record<string, unknown>,
   workspace = join(dir, 'ws'),
   start: (options: HarnessOptions) => Promise<Harness> = startInMemory,
+  /** More harness options (another editor's capabilities, …); its beforeInitialize runs after the session's. */
+  extra: Partial<HarnessOptions> = {},
 ): Promise<Session> {
   const statusWaiters: { pred: (s: StatusResult) => boolean; resolve: (s: StatusResult) => void }[] = [];
   const refreshWaiters: (() => void)[] = [];
   const versions = new Map<string, number>();
   let last: StatusResult | undefined;
   const h = await start({
+    ...extra,
     storagePath: dir,
     settings,
     workspaceFolders: [{ uri: URI.file(workspace).toString(), name: 'ws' }],
@@ -48,6 +51,7 @@ export async function startSession(
         refreshWaiters.splice(0).forEach((r) => r());
         return null;
       });
+      extra.beforeInitialize?.(c);
     },
   });
   const uri = (path: string) => URI.file(path).toString();

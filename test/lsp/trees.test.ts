@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { DidChangeWatchedFilesNotification, FileChangeType } from 'vscode-languageserver-protocol';
 import { IndexChangedNotification, SearchModelsRequest, SyncIndexRequest, type StatusResult } from '../../server/src/protocol';
 import {
   AddModelToManifestRequest, ComputeFullHashesRequest, DeleteModelCopyRequest, DuplicatesRequest, ModelDetailsRequest, ModelTreeRequest, WorkflowReferencesRequest, WorkflowsRequest,
@@ -163,6 +164,8 @@ test('workflows are found by content (not in node_modules or hidden folders), su
     const added = await h.client.sendRequest(AddModelToManifestRequest.type, { hash: base.hash, table: 'optional' });
     assert.ok(added.edit, added.message);
     applyWorkspaceEditToDisk(added.edit!);
+    // As VS Code's file watcher would: the server's manifest cache drops what it knew of the file.
+    await h.client.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: added.manifestUri, type: FileChangeType.Created }] });
     const written = readFileSync(join(ws, 'pyproject.toml'), 'utf8');
     assert.equal(added.manifestUri, pathToUri(join(ws, 'pyproject.toml')));
     assert.match(written, /\[tool\.comfydock\.models\.optional\]/);

@@ -5,9 +5,10 @@ import { test } from 'node:test';
 import { IndexSnapshot, type IndexedLocation } from '../../server/src/core/index/snapshot';
 import { nullLogger } from '../../server/src/core/log';
 import { resolveReferences } from '../../server/src/core/resolve';
-import { fuzzyCandidates, fuzzyQueries } from '../../server/src/core/resolve/fuzzy';
-import type { ModelReference } from '../../server/src/core/types';
-import { IndexService, warmUpSteps } from '../../server/src/indexService';
+import { FuzzyCache } from '../../server/src/core/resolve/fuzzy';
+import type { ModelLocation, ModelReference } from '../../server/src/core/types';
+import { IndexHost } from '../../server/src/engine/indexHost';
+import { warmUpSteps } from '../../server/src/engine/warmUp';
 import { normalizeSettings } from '../../server/src/settings';
 import { tempDir, writeFile } from '../helpers/files';
 import { location } from './resolve-library';
@@ -42,6 +43,8 @@ test('a new snapshot hands out the previous array for each unchanged category, a
 });
 
 test('fuzzy candidates reuse per unchanged category and follow the change where there is one', () => {
+  const fuzzy = new FuzzyCache();
+  const fuzzyCandidates = (value: string, list: readonly ModelLocation[]) => fuzzy.candidates(value, list);
   const first = built(library());
   const before = fuzzyCandidates('detail_v2.safetensors', first.byCategory('loras'));
   assert.deepEqual(before.map((c) => c.relativePath), ['loras/detail.safetensors']);
@@ -52,8 +55,8 @@ test('fuzzy candidates reuse per unchanged category and follow the change where 
 
   // Through the resolver (its candidate cache is per list): unchanged checkpoints give the cached result.
   const ref: ModelReference = { nodeId: '1', nodeType: 'CheckpointLoaderSimple', value: 'juggernaut_v9.safetensors', category: 'checkpoints', active: true, offset: 0, length: 0, kind: 'loader' };
-  const [a] = resolveReferences([ref], { index: first });
-  const [b] = resolveReferences([ref], { index: second });
+  const [a] = resolveReferences([ref], { index: first, fuzzy });
+  const [b] = resolveReferences([ref], { index: second, fuzzy });
   assert.equal(a.resolution.status, 'missing');
   assert.ok(a.resolution.status === 'missing' && b.resolution.status === 'missing');
   assert.equal(b.resolution.candidates, a.resolution.candidates, 'same candidates array: nothing recomputed');
@@ -83,14 +86,16 @@ test('a changed value (size, full hash, moved file) or a category that went away
 });
 
 test('warming up a snapshot asks the queries of a changed list again, of its successor', () => {
+  const fuzzy = new FuzzyCache();
+  const fuzzyQueries = (list: readonly ModelLocation[], max: number) => fuzzy.queries(list, max);
   const first = built(library());
-  fuzzyCandidates('detail_v2.safetensors', first.byCategory('loras'), 3);
-  fuzzyCandidates('juggernaut.safetensors', first.byCategory('checkpoints'));
+  fuzzy.candidates('detail_v2.safetensors', first.byCategory('loras'), 3);
+  fuzzy.candidates('juggernaut.safetensors', first.byCategory('checkpoints'));
   const second = new IndexSnapshot(2, library(['loras/detail_v2.safetensors']));
   second.follow(first);
   second.prepare();
   assert.deepEqual(fuzzyQueries(second.byCategory('loras'), 10), []);
-  for (const _ of warmUpSteps(second, first));
+  for (const _ of warmUpSteps(second, first, fuzzy));
   assert.deepEqual(fuzzyQueries(second.byCategory('loras'), 10), [{ value: 'detail_v2.safetensors', limit: 3 }]);
   assert.equal(second.byCategory('checkpoints'), first.byCategory('checkpoints'), 'taken over, answers and all');
   assert.deepEqual(fuzzyQueries(second.byCategory('checkpoints'), 10), [{ value: 'juggernaut.safetensors', limit: 5 }]);
@@ -121,12 +126,12 @@ test('lookups keep their answers: several locations under one key, names by path
   assert.deepEqual(s.duplicates().map((d) => d.length), [2]);
 });
 
-test('IndexService announces an index change once the snapshot is warmed up, keeping unchanged categories', async () => {
+test('the index host announces an index change once the snapshot is warmed up, keeping unchanged categories', async () => {
   const dir = tempDir('cm-warm-');
   const models = join(dir, 'models');
   writeFile(join(models, 'checkpoints/base.safetensors'), 'checkpoint');
   writeFile(join(models, 'loras/detail.safetensors'), 'lora');
-  const service = new IndexService({ version: 'test', defaultIndexPath: join(dir, 'index.db'), log: nullLogger, onChanged() {} });
+  const service = new IndexHost({ version: 'test', defaultIndexPath: join(dir, 'index.db'), log: nullLogger, onChanged() {} });
   /** Resolves at the first announcement after which `ready` holds of the snapshot. */
   const announced = (ready: (s: IndexSnapshot) => boolean) =>
     new Promise<IndexSnapshot>((resolve) => {

@@ -2,7 +2,7 @@
 // ("Show more…" loads the next). Rows keep their server ids, so a refresh after `indexChanged` keeps
 // what is expanded and selected; each refresh asks again for as many rows as were shown.
 import * as vscode from 'vscode';
-import { formatSize } from '../../../server/src/lsp/format';
+import { formatSize } from '../../../server/src/protocol/format';
 import {
   ModelDetailsRequest, type ModelDetails, type ModelTreeFilter, type ModelTreeGrouping, type ModelTreeItem, ModelTreeRequest, TreeCommands,
 } from '../../../server/src/protocol/trees';
@@ -45,7 +45,8 @@ export class ModelsTree implements vscode.TreeDataProvider<ModelNode>, vscode.Di
   private groupByValue: ModelTreeGrouping = 'category';
   private filterValue: ModelTreeFilter = {};
 
-  constructor(private readonly client: LanguageClient) {}
+  /** `server` resolves with the running client, starting the language server first if needed (views are a reason to run it). */
+  constructor(private readonly server: () => Promise<LanguageClient>) {}
 
   get groupBy(): ModelTreeGrouping {
     return this.groupByValue;
@@ -107,7 +108,7 @@ export class ModelsTree implements vscode.TreeDataProvider<ModelNode>, vscode.Di
   /** The tooltip of a model row: every location, size, hashes, sources and the workflows using it. */
   async resolveTreeItem(item: vscode.TreeItem, node: ModelNode, token: vscode.CancellationToken): Promise<vscode.TreeItem> {
     if (node.type !== 'row' || node.item.kind !== 'model' || !node.item.hash) return item;
-    const details = await this.client.sendRequest(ModelDetailsRequest.type, { hash: node.item.hash }, token).catch(() => null);
+    const details = await (await this.server()).sendRequest(ModelDetailsRequest.type, { hash: node.item.hash }, token).catch(() => null);
     if (details) item.tooltip = modelTooltip(node.item, details);
     return item;
   }
@@ -118,7 +119,7 @@ export class ModelsTree implements vscode.TreeDataProvider<ModelNode>, vscode.Di
     let loaded = this.loaded.get(key);
     if (!loaded) {
       const limit = Math.max(PAGE_SIZE, this.shownBefore.get(key) ?? 0);
-      const page = await this.client.sendRequest(ModelTreeRequest.type, { parent: node?.item.id, offset: 0, limit, groupBy: this.groupByValue, filter: this.filterValue });
+      const page = await (await this.server()).sendRequest(ModelTreeRequest.type, { parent: node?.item.id, offset: 0, limit, groupBy: this.groupByValue, filter: this.filterValue });
       loaded = { nodes: page.items.map((item) => ({ type: 'row', item, parent: node })), total: page.total };
       this.loaded.set(key, loaded);
     }
@@ -137,7 +138,7 @@ export class ModelsTree implements vscode.TreeDataProvider<ModelNode>, vscode.Di
     const key = more.parent?.type === 'row' ? more.parent.item.id : '';
     const loaded = this.loaded.get(key);
     if (!loaded) return;
-    const page = await this.client.sendRequest(ModelTreeRequest.type, {
+    const page = await (await this.server()).sendRequest(ModelTreeRequest.type, {
       parent: more.parent?.type === 'row' ? more.parent.item.id : undefined,
       offset: loaded.nodes.length,
       limit: PAGE_SIZE,

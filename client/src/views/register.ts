@@ -1,5 +1,6 @@
 // Creates the three sidebar views and keeps them current: the Models view on `indexChanged`, the
-// Workflows view on `indexChanged` and `workflowsChanged`. Context keys drive the welcome content
+// Workflows view on `indexChanged` and `workflowsChanged`. A view becoming visible starts the language
+// server (cheap activation: nothing runs until a workflow, a command or a view asks). Context keys drive the welcome content
 // (no root configured, empty index) and the view actions (filter set, grouping).
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
@@ -10,12 +11,18 @@ import { DownloadsTree } from './downloadsTree';
 import { ModelsTree } from './modelsTree';
 import { WorkflowsTree } from './workflowsTree';
 
-export function createViews(client: LanguageClient, subscriptions: vscode.Disposable[]): Views {
-  const models = new ModelsTree(client);
-  const workflows = new WorkflowsTree(client);
+/** `server` resolves with the running client (starting it); `visible` is called whenever a view becomes visible. */
+export function createViews(server: () => Promise<LanguageClient>, visible: (viewId: string) => void, subscriptions: vscode.Disposable[]): Views {
+  const models = new ModelsTree(server);
+  const workflows = new WorkflowsTree(server);
   const modelsView = vscode.window.createTreeView(TreeViews.models, { treeDataProvider: models, showCollapseAll: true });
   const workflowsView = vscode.window.createTreeView(TreeViews.workflows, { treeDataProvider: workflows, showCollapseAll: true });
-  subscriptions.push(models, workflows, modelsView, workflowsView, vscode.window.registerTreeDataProvider(TreeViews.downloads, new DownloadsTree()));
+  const downloadsView = vscode.window.createTreeView(TreeViews.downloads, { treeDataProvider: new DownloadsTree() });
+  subscriptions.push(models, workflows, modelsView, workflowsView, downloadsView);
+  for (const [id, view] of [[TreeViews.models, modelsView], [TreeViews.workflows, workflowsView], [TreeViews.downloads, downloadsView]] as const) {
+    if (view.visible) visible(id);
+    subscriptions.push(view.onDidChangeVisibility((e) => e.visible && visible(id)));
+  }
   void vscode.commands.executeCommand('setContext', 'comfyModels.groupBy', models.groupBy);
   return { models, modelsView, workflows, workflowsView };
 }

@@ -40,7 +40,8 @@ export class WorkflowsTree implements vscode.TreeDataProvider<WorkflowNode>, vsc
   /** Fires with each list the view shows (the walkthrough watches missing models get fixed). */
   readonly onDidList = this.listed.event;
 
-  constructor(private readonly client: LanguageClient) {}
+  /** `server` resolves with the running client, starting the language server first if needed (views are a reason to run it). */
+  constructor(private readonly server: () => Promise<LanguageClient>) {}
 
   refresh(): void {
     this.changed.fire(undefined);
@@ -74,12 +75,12 @@ export class WorkflowsTree implements vscode.TreeDataProvider<WorkflowNode>, vsc
 
   async getChildren(node?: WorkflowNode): Promise<WorkflowNode[]> {
     if (!node) {
-      const workflows = await this.client.sendRequest(WorkflowsRequest.type);
+      const workflows = await (await this.server()).sendRequest(WorkflowsRequest.type);
       this.listed.fire(workflows);
       return workflows.map((workflow) => ({ type: 'workflow', workflow }));
     }
     if (node.type !== 'workflow') return [];
-    const refs = await this.client.sendRequest(WorkflowReferencesRequest.type, { uri: node.workflow.uri });
+    const refs = await (await this.server()).sendRequest(WorkflowReferencesRequest.type, { uri: node.workflow.uri });
     return refs.map((reference) => ({ type: 'reference', reference, parent: node }));
   }
 

@@ -1,6 +1,6 @@
 // Command-line parsing for comfy-models: global options (DESIGN.md §12) plus per-command flags.
 
-export class UsageError extends Error {}
+import { UsageError } from './errors';
 
 export interface ParsedArgs {
   /** Positional words after the global options (command, subcommand, operands). */

@@ -1,17 +1,11 @@
 // The CLI's command table: one entry per top-level command, each in its own module.
-import type { CliContext } from './context';
+import type { CliCommand } from './command';
 import { dirCommand } from './commands/dir';
 import { hashCommand } from './commands/hash';
 import { indexCommand } from './commands/index';
 import { refsCommand } from './commands/refs';
 import { checkCommand } from './commands/check';
 import { modelCommand } from './commands/model';
-
-export interface CliCommand {
-  /** One line for `--help`. */
-  usage: string;
-  run(ctx: CliContext): Promise<number>;
-}
 
 export const COMMANDS: Record<string, CliCommand> = {
   dir: dirCommand,

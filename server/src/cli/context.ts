@@ -22,11 +22,6 @@ export interface CliContext {
   projectDir: string;
 }
 
-/** Exit codes (DESIGN.md §12): 0 ok, 1 missing/failed, 2 bad usage or input. */
-export const EXIT_OK = 0;
-export const EXIT_FAILED = 1;
-export const EXIT_USAGE = 2;
-
 export function defaultCliIndexPath(env: Record<string, string | undefined>): string {
   const cache = env.XDG_CACHE_HOME || join(env.HOME || homedir(), '.cache');
   return join(cache, 'comfy-models', 'index.sqlite');

@@ -4,7 +4,7 @@ import { IndexStore } from '../core/index/store';
 import { syncRoots, type SyncReport } from '../core/index/sync';
 import type { IndexedLocation, IndexSnapshot } from '../core/index/snapshot';
 import type { Logger } from '../core/log';
-import { rootKey, type ModelRoot } from '../core/roots';
+import { rootFilter, rootKey, type ModelRoot } from '../core/roots';
 import type { CliContext } from './context';
 
 export function cliLogger(ctx: CliContext): Logger {
@@ -30,11 +30,26 @@ export function cliRoots(ctx: CliContext, store: IndexStore): ModelRoot[] {
 /** Locations under the given roots (every location when no root is configured). */
 export function scopedLocations(snapshot: IndexSnapshot, roots: readonly ModelRoot[]): IndexedLocation[] {
   if (!roots.length) return [...snapshot.locations];
-  const keys = new Set(roots.map(rootKey));
-  return snapshot.locations.filter((l) => keys.has(rootKey({ path: l.root, category: l.rootCategory })));
+  return snapshot.locations.filter(rootFilter(roots));
 }
 
 /** Incremental sync of the CLI's roots; warnings go to stderr. */
 export function syncCli(ctx: CliContext, store: IndexStore, roots: readonly ModelRoot[]): Promise<SyncReport> {
   return syncRoots(store, roots, { log: cliLogger(ctx) });
+}
+
+/**
+ * Open the index, bring it up to date with the CLI's roots (when there are any; else `noRoots` is
+ * told), run `work`, close the index whatever happens.
+ */
+export async function withSyncedIndex<T>(ctx: CliContext, work: (store: IndexStore, roots: ModelRoot[]) => Promise<T>, noRoots?: () => void): Promise<T> {
+  const store = await openIndex(ctx);
+  try {
+    const roots = cliRoots(ctx, store);
+    if (roots.length) await syncCli(ctx, store, roots);
+    else noRoots?.();
+    return await work(store, roots);
+  } finally {
+    store.close();
+  }
 }

@@ -28,6 +28,17 @@ export function rootKey(root: Pick<ModelRoot, 'path' | 'category'>): string {
   return root.category === null ? root.path : `${root.path}\u0000${root.category}`;
 }
 
+/** The rootKey of the root a stored location lives under. */
+export function locationRootKey(location: { root: string; rootCategory: string | null }): string {
+  return rootKey({ path: location.root, category: location.rootCategory });
+}
+
+/** Whether a stored location lives under one of `roots`: the one filter a window's or a command's scope uses. */
+export function rootFilter(roots: readonly Pick<ModelRoot, 'path' | 'category'>[]): (location: { root: string; rootCategory: string | null }) => boolean {
+  const keys = new Set(roots.map(rootKey));
+  return (location) => keys.has(locationRootKey(location));
+}
+
 /**
  * Every root, in search order, with readable messages for what could not be used. A yaml entry with
  * `is_default` goes in front (each one inserted at the front, as ComfyUI does); a yaml entry that is just

@@ -3,11 +3,11 @@
 // generation and manifest text, so diagnostics, lenses, hovers and completion share one computation.
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { IndexSnapshot } from '../core/index/snapshot';
-import { findManifest, workflowRelativePath } from '../core/manifest/discover';
+import { workflowRelativePath } from '../core/manifest/discover';
 import { workflowKeyOf, workflowMappings } from '../core/manifest/query';
 import { readManifest } from '../core/manifest/read';
 import type { Manifest } from '../core/manifest/types';
-import { resolveReferences, type ResolvedReference } from '../core/resolve';
+import { resolveReferences, type FuzzyCache, type ResolvedReference } from '../core/resolve';
 import { buildLoaderTable, looksLikeWorkflow, parseWorkflow, type ParsedWorkflow } from '../core/workflow';
 import type { Settings } from '../settings';
 import { uriToPath, type WorkspaceFiles } from './workspaceFiles';
@@ -43,7 +43,8 @@ export class WorkflowAnalyzer {
 
   constructor(private readonly files: WorkspaceFiles) {}
 
-  analyze(doc: TextDocument, index: IndexSnapshot, settings: Settings): WorkflowAnalysis {
+  /** `fuzzy` keeps the candidates of missing references per location list (the engine's cache). */
+  analyze(doc: TextDocument, index: IndexSnapshot, settings: Settings, fuzzy?: FuzzyCache): WorkflowAnalysis {
     const workflowFile = uriToPath(doc.uri);
     const manifest = this.manifestFor(workflowFile);
     const key = `${doc.version}\u0000${manifest.path}\u0000${manifest.text}\u0000${JSON.stringify(settings.loaders)}`;
@@ -56,7 +57,7 @@ export class WorkflowAnalyzer {
     const parsed = text.length > SNIFF_ABOVE && !looksLikeWorkflow(text) ? NOT_A_WORKFLOW : parseWorkflow(text, { loaders: buildLoaderTable(settings.loaders) });
     const isWorkflow = parsed.format !== null || (parsed.errors.length > 0 && looksLikeWorkflow(text));
     const mappings = workflowMappings(manifest.manifest, manifest.workflowKey);
-    const resolved = parsed.format ? resolveReferences(parsed.references, { index, mappings }) : [];
+    const resolved = parsed.format ? resolveReferences(parsed.references, { index, mappings, fuzzy }) : [];
     const analysis: WorkflowAnalysis = { uri: doc.uri, parsed, isWorkflow, manifest, resolved };
     this.cache.set(doc.uri, { key, index, analysis });
     return analysis;
@@ -77,7 +78,7 @@ export class WorkflowAnalyzer {
 
   /** The manifest that belongs to a workflow file, read as the user sees it. */
   manifestFor(workflowFile: string): ManifestContext {
-    const location = findManifest(workflowFile, this.files.folderOf(workflowFile));
+    const location = this.files.manifestOf(workflowFile);
     const text = this.files.read(location.path) ?? '';
     const exists = location.exists || this.files.openDocument(location.path) !== undefined;
     const manifest = this.readManifest(location.path, text);

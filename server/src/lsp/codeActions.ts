@@ -1,23 +1,29 @@
 // Quick fixes for the diagnostics of diagnostics.ts (DESIGN.md §8). Each action carries its edit, so
-// applying it needs no round trip; "Search model index…" is a client command (a QuickPick).
+// applying it needs no round trip; "Search model index…" is a command of our VS Code client (a
+// QuickPick), offered to it only: other clients get the same fixes as the Map/Replace edits.
 import { CodeAction, CodeActionKind, Command, type Diagnostic } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { IndexSnapshot } from '../core/index/snapshot';
 import type { Logger } from '../core/log';
 import type { Candidate, ResolvedReference } from '../core/resolve';
 import type { ModelInfo, ModelLocation } from '../core/types';
-import type { ReferenceTarget } from '../protocol';
+import type { ReferenceTarget } from '../protocol/fixes';
 import type { ManifestContext, WorkflowAnalysis } from './analysis';
 import { SOURCE, type DiagnosticData } from './diagnostics';
 import { manifestRelativePath } from '../core/manifest/entry';
-import { addModelEdit, manifestWorkspaceEdit, mapEdits, replaceEdit } from './fixes';
+import { addModelEdit, manifestWorkspaceEdit, mapEdits, replaceEdit, type EditSupport } from './fixes';
 import type { WorkspaceFiles } from './workspaceFiles';
+import { analyze, fixContext, isManifest, type FeatureContext } from './featureContext';
+import { runSafe } from './runSafe';
+import { uriToPath } from './workspaceFiles';
 
 export interface FixContext {
   index: IndexSnapshot;
   model(hash: string): ModelInfo | undefined;
   files: WorkspaceFiles;
   log: Logger;
+  /** What the client can do: edit shapes, and whether it has our commands. */
+  client: EditSupport & { vscodeClient: boolean };
 }
 
 const MAX_CANDIDATE_FIXES = 3;
@@ -31,7 +37,7 @@ export function referenceTarget(uri: string, r: ResolvedReference): ReferenceTar
 export function mapAction(ctx: FixContext, manifest: ManifestContext, r: ResolvedReference, location: ModelLocation, diagnostic?: Diagnostic): CodeAction | undefined {
   const model = ctx.model(location.hash);
   if (!model) return undefined;
-  const edit = manifestWorkspaceEdit(manifest, mapEdits(manifest, r.reference, model, location), ctx.files, ctx.log);
+  const edit = manifestWorkspaceEdit(manifest, mapEdits(manifest, r.reference, model, location), ctx.files, ctx.log, ctx.client);
   if (!edit) return undefined;
   const action = CodeAction.create(`Map to indexed model '${manifestRelativePath(location)}'`, edit, CodeActionKind.QuickFix);
   if (diagnostic) action.diagnostics = [diagnostic];
@@ -44,10 +50,11 @@ function replaceAction(doc: TextDocument, r: ResolvedReference, name: string, di
   return action;
 }
 
-function searchAction(doc: TextDocument, r: ResolvedReference, diagnostic: Diagnostic): CodeAction {
+function searchAction(ctx: FixContext, doc: TextDocument, r: ResolvedReference, diagnostic: Diagnostic): CodeAction[] {
+  if (!ctx.client.vscodeClient) return [];
   const action = CodeAction.create('Search model index…', Command.create('Search model index…', 'comfyModels.searchIndex', referenceTarget(doc.uri, r)), CodeActionKind.QuickFix);
   action.diagnostics = [diagnostic];
-  return action;
+  return [action];
 }
 
 /**
@@ -85,7 +92,7 @@ export function workflowCodeActions(ctx: FixContext, doc: TextDocument, analysis
           }
         }
         for (const c of candidates) actions.push(replaceAction(doc, r, c.location.name, diagnostic));
-        actions.push(searchAction(doc, r, diagnostic));
+        actions.push(...searchAction(ctx, doc, r, diagnostic));
         break;
       }
       case 'wrong-folder':
@@ -96,10 +103,10 @@ export function workflowCodeActions(ctx: FixContext, doc: TextDocument, analysis
           const map = mapAction(ctx, analysis.manifest, r, res.location, diagnostic);
           if (map) actions.push(map);
         }
-        actions.push(searchAction(doc, r, diagnostic));
+        actions.push(...searchAction(ctx, doc, r, diagnostic));
         break;
       case 'category-mismatch':
-        actions.push(searchAction(doc, r, diagnostic));
+        actions.push(...searchAction(ctx, doc, r, diagnostic));
         break;
       case 'mapped-path-differs':
         if (res.status === 'resolved') actions.push(replaceAction(doc, r, res.location.name, diagnostic));
@@ -119,7 +126,7 @@ export function manifestCodeActions(ctx: FixContext, manifestCtx: ManifestContex
     const location = ctx.index.byHash(data.hash)[0];
     const model = location && ctx.model(data.hash);
     if (location && model) {
-      const edit = manifestWorkspaceEdit(manifestCtx, [addModelEdit(model, location, null)], ctx.files, ctx.log);
+      const edit = manifestWorkspaceEdit(manifestCtx, [addModelEdit(model, location, null)], ctx.files, ctx.log, ctx.client);
       if (edit) {
         const add = CodeAction.create(`Add '${manifestRelativePath(location)}' to the required models`, edit, CodeActionKind.QuickFix);
         add.diagnostics = [diagnostic];
@@ -130,7 +137,7 @@ export function manifestCodeActions(ctx: FixContext, manifestCtx: ManifestContex
     for (const workflow of manifest.workflows.values()) {
       for (const mapping of workflow.mappings.values()) {
         if (mapping.hash !== data.hash) continue;
-        const edit = manifestWorkspaceEdit(manifestCtx, [{ kind: 'remove-mapping', workflow: workflow.key, reference: mapping.reference }], ctx.files, ctx.log);
+        const edit = manifestWorkspaceEdit(manifestCtx, [{ kind: 'remove-mapping', workflow: workflow.key, reference: mapping.reference }], ctx.files, ctx.log, ctx.client);
         if (!edit) continue;
         const remove = CodeAction.create(`Remove the mapping of '${mapping.reference}' (${workflow.key})`, edit, CodeActionKind.QuickFix);
         remove.diagnostics = [diagnostic];
@@ -139,4 +146,20 @@ export function manifestCodeActions(ctx: FixContext, manifestCtx: ManifestContex
     }
   }
   return actions;
+}
+
+/** Quick fixes for the diagnostics of workflows and manifests. */
+export function registerCodeActions(ctx: FeatureContext): void {
+  ctx.connection.onCodeAction((params, token) =>
+    runSafe(ctx.log, token, 'code actions', [], async () => {
+      const doc = ctx.documents.get(params.textDocument.uri);
+      if (!doc) return [];
+      const view = ctx.index.view();
+      if (isManifest(doc.uri)) {
+        await ctx.files.loadManifestOf(uriToPath(doc.uri));
+        return manifestCodeActions(fixContext(ctx, view), ctx.analyzer.manifestFor(uriToPath(doc.uri)), params.context.diagnostics);
+      }
+      return workflowCodeActions(fixContext(ctx, view), doc, await analyze(ctx, doc, view), params.context.diagnostics);
+    }),
+  );
 }

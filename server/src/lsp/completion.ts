@@ -5,8 +5,11 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { IndexSnapshot } from '../core/index/snapshot';
 import type { WorkflowAnalysis } from './analysis';
 import { rangeOf } from './diagnostics';
-import { formatSize, jsonStringBody } from './format';
+import { formatSize } from '../protocol/format';
+import { jsonStringBody } from './format';
 import { referenceAt } from './referenceAt';
+import { analyze, isJson, type FeatureContext } from './featureContext';
+import { runSafe } from './runSafe';
 
 const LIMIT = 100;
 
@@ -32,4 +35,16 @@ export function modelCompletions(doc: TextDocument, analysis: WorkflowAnalysis, 
     items.push(item);
   }
   return { isIncomplete: hits.length >= LIMIT, items };
+}
+
+/** Completion of model names inside loader values. */
+export function registerCompletion(ctx: FeatureContext): void {
+  ctx.connection.onCompletion((params, token) =>
+    runSafe(ctx.log, token, 'completion', null, async () => {
+      const doc = ctx.documents.get(params.textDocument.uri);
+      if (!doc || !isJson(doc)) return null;
+      const view = ctx.index.view();
+      return modelCompletions(doc, await analyze(ctx, doc, view), view.snapshot, doc.offsetAt(params.position));
+    }),
+  );
 }

@@ -11,6 +11,8 @@ import type { Span } from '../core/text';
 import type { ResolvedReference } from '../core/resolve';
 import type { WorkflowAnalysis } from './analysis';
 import { hostOf } from './format';
+import { createDiagnosticsChannel, type DiagnosticsChannel } from './diagnosticsChannel';
+import { analyze, isManifest, openManifest, type FeatureContext } from './featureContext';
 
 export const SOURCE = 'comfy-models';
 
@@ -129,4 +131,17 @@ export function manifestDiagnostics(doc: TextDocument, manifest: Manifest, index
     );
   }
   return out;
+}
+
+/**
+ * Diagnostics of workflows and manifests, pulled or pushed as the client declared
+ * (diagnosticsChannel.ts): one computation serves both.
+ */
+export function registerDiagnostics(ctx: FeatureContext): DiagnosticsChannel {
+  const compute = async (doc: TextDocument): Promise<Diagnostic[]> => {
+    const view = ctx.index.view();
+    return isManifest(doc.uri) ? manifestDiagnostics(doc, openManifest(ctx, doc), view.snapshot) : workflowDiagnostics(doc, await analyze(ctx, doc, view));
+  };
+  const { connection, documents, client, log, now } = ctx;
+  return createDiagnosticsChannel({ connection, documents, client, compute, log, now });
 }

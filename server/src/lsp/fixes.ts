@@ -1,5 +1,6 @@
 // The workspace edits behind the quick fixes: a manifest mapping (plus the model entry) as one edit to
-// pyproject.toml — creating the file when needed — or a replacement of the value in the workflow.
+// pyproject.toml — creating the file when needed and the client can — or a replacement of the value
+// in the workflow.
 import { CreateFile, TextDocumentEdit, TextEdit, type WorkspaceEdit } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { editManifest, ManifestEditError, type ManifestEdit } from '../core/manifest/edit';
@@ -10,9 +11,19 @@ import { rangeOf } from './diagnostics';
 import { jsonStringBody } from './format';
 import { pathToUri, type WorkspaceFiles } from './workspaceFiles';
 import type { Logger } from '../core/log';
+import type { ClientFeatures } from './clientCapabilities';
 
-/** Splices against the manifest text as one versioned edit (with CreateFile when the file is new). */
-export function manifestWorkspaceEdit(ctx: ManifestContext, edits: readonly ManifestEdit[], files: WorkspaceFiles, log: Logger): WorkspaceEdit | undefined {
+/** The edit shapes a client declared (clientCapabilities.ts). */
+export type EditSupport = Pick<ClientFeatures, 'documentChanges' | 'createFiles'>;
+
+/**
+ * Splices against the manifest text as one versioned edit (with CreateFile when the file is new). A
+ * client that cannot create files gets no edit for a new manifest (the fix is not offered: an edit
+ * to a file that does not exist fails or silently goes nowhere in such clients); one without
+ * `documentChanges` gets plain `changes`.
+ */
+export function manifestWorkspaceEdit(ctx: ManifestContext, edits: readonly ManifestEdit[], files: WorkspaceFiles, log: Logger, support: EditSupport): WorkspaceEdit | undefined {
+  if (!ctx.exists && !support.createFiles) return undefined;
   let splices;
   try {
     splices = editManifest(ctx.text, edits);
@@ -26,6 +37,7 @@ export function manifestWorkspaceEdit(ctx: ManifestContext, edits: readonly Mani
   const uri = pathToUri(ctx.path);
   const doc = TextDocument.create(uri, 'toml', 0, ctx.text);
   const textEdits = splices.map((s) => TextEdit.replace(rangeOf(doc, s), s.text));
+  if (!support.documentChanges) return { changes: { [uri]: textEdits } };
   const open = files.openDocument(ctx.path);
   const change = TextDocumentEdit.create({ uri, version: open ? open.version : null }, textEdits);
   return { documentChanges: ctx.exists ? [change] : [CreateFile.create(uri, { ignoreIfExists: true }), change] };

@@ -1,11 +1,4 @@
-// Small text helpers shared by messages, hovers and lenses.
-
-export function formatSize(bytes: number): string {
-  if (bytes >= 1e9) return `${(bytes / 1e9).toFixed(2)} GB`;
-  if (bytes >= 1e6) return `${(bytes / 1e6).toFixed(1)} MB`;
-  if (bytes >= 1e3) return `${(bytes / 1e3).toFixed(1)} KB`;
-  return `${bytes} B`;
-}
+// Small text helpers shared by messages, hovers and lenses (formatSize, shared with the client, is in protocol/).
 
 /** `https://huggingface.co/x/y/resolve/…` → `huggingface.co`. */
 export function hostOf(url: string): string {

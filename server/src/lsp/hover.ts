@@ -3,7 +3,10 @@
 import type { Manifest } from '../core/manifest/types';
 import type { ResolvedReference } from '../core/resolve';
 import type { ModelInfo } from '../core/types';
-import { formatSize } from './format';
+import { formatSize } from '../protocol/format';
+import { analyze, isManifest, openManifest, type FeatureContext } from './featureContext';
+import { manifestHashAt, referenceAt } from './referenceAt';
+import { runSafe } from './runSafe';
 
 const code = (s: string) => `\`${s.replace(/`/g, "'")}\``;
 
@@ -67,4 +70,24 @@ export function referenceHover(r: ResolvedReference, model: (hash: string) => Mo
 
 export function manifestHashHover(hash: string, filename: string | undefined, model: ModelInfo | undefined, manifest: Manifest): string {
   return [`**${filename ?? 'model'}** ${code(hash)}`, '', ...modelLines(model, hash), ...usedBy(manifest, hash)].join('\n');
+}
+
+/** Hovers over workflow references and manifest hashes, from this window's view of the index. */
+export function registerHover(ctx: FeatureContext): void {
+  ctx.connection.onHover((params, token) =>
+    runSafe(ctx.log, token, 'hover', null, async () => {
+      const doc = ctx.documents.get(params.textDocument.uri);
+      if (!doc) return null;
+      const offset = doc.offsetAt(params.position);
+      const view = ctx.index.view();
+      if (isManifest(doc.uri)) {
+        const manifest = openManifest(ctx, doc);
+        const at = manifestHashAt(manifest, offset);
+        return at ? { contents: { kind: 'markdown' as const, value: manifestHashHover(at.hash, at.model?.filename, view.model(at.hash), manifest) } } : null;
+      }
+      const analysis = await analyze(ctx, doc, view);
+      const r = referenceAt(analysis, offset);
+      return r ? { contents: { kind: 'markdown' as const, value: referenceHover(r, view.model, analysis.manifest.manifest) } } : null;
+    }),
+  );
 }

@@ -1,143 +1,66 @@
-// Wires the language features to the connection: pull diagnostics, code actions, hover, completion,
-// code lenses and the fixEdit request, for workflow JSON files (recognised by content) and
-// pyproject.toml manifests. Every handler honours its cancellation token (runSafe).
-import { basename } from 'node:path';
-import {
-  type Connection,
-  DidChangeWatchedFilesNotification,
-  type DidChangeWatchedFilesParams,
-  DocumentDiagnosticReportKind,
-  type TextDocuments,
-} from 'vscode-languageserver';
-import type { TextDocument } from 'vscode-languageserver-textdocument';
-import type { Logger } from '../core/log';
-import type { IndexService } from '../indexService';
-import { FixEditRequest, SearchModelsRequest } from '../protocol';
+// Registers every language feature (each module registers its own handlers) and the custom requests
+// that read documents, and keeps the client's diagnostics and lenses fresh: when the index changes,
+// when a manifest changes on disk or in an editor. Diagnostics are pulled or pushed
+// (diagnosticsChannel.ts); only requests the client declared are sent to it (clientCapabilities.ts).
+import { DidChangeWatchedFilesNotification, type Connection, type DidChangeWatchedFilesParams } from 'vscode-languageserver';
+import { registerFixRequests } from '../requests/fixes';
+import { registerSearchRequests } from '../requests/search';
 import { WorkflowAnalyzer } from './analysis';
-import { manifestCodeActions, mapAction, workflowCodeActions, type FixContext } from './codeActions';
-import { workflowLenses } from './codeLens';
-import { modelCompletions } from './completion';
-import { manifestDiagnostics, workflowDiagnostics } from './diagnostics';
-import { replaceEdit } from './fixes';
-import { manifestHashHover, referenceHover } from './hover';
-import { manifestHashAt, referenceAt } from './referenceAt';
-import { runSafe } from './runSafe';
-import { searchModels } from './search';
-import type { SettingsCache } from './settingsCache';
-import { uriToPath, type WorkspaceFiles } from './workspaceFiles';
+import { registerCodeActions } from './codeActions';
+import { registerCodeLens } from './codeLens';
+import { registerCompletion } from './completion';
+import { registerDiagnostics } from './diagnostics';
+import { isManifest, type FeatureContext } from './featureContext';
+import { registerHover } from './hover';
+import { RefreshRequest } from './refreshRequest';
+import { uriToPath } from './workspaceFiles';
 
-export const isManifest = (uri: string): boolean => basename(uriToPath(uri)) === 'pyproject.toml';
-const isJson = (doc: TextDocument): boolean => !isManifest(doc.uri);
+export type LanguageFeatureDeps = Omit<FeatureContext, 'analyzer'>;
 
-export interface LanguageFeatureDeps {
-  connection: Connection;
-  documents: TextDocuments<TextDocument>;
-  index: IndexService;
-  settings: SettingsCache;
-  files: WorkspaceFiles;
-  log: Logger;
-  /** Also told about watched files (the server has one handler per notification). */
-  onWatchedFiles?(params: DidChangeWatchedFilesParams): void;
+export interface LanguageFeatures {
+  refresh(): void;
+  watchedFilesChanged(params: DidChangeWatchedFilesParams): void;
 }
 
-export function registerLanguageFeatures({ connection, documents, index, settings, files, log, onWatchedFiles }: LanguageFeatureDeps): { refresh(): void } {
-  const analyzer = new WorkflowAnalyzer(files);
-  const fixContext = (): FixContext => ({ index: index.query(), model: (hash) => index.index?.model(hash), files, log });
-  const analyze = async (doc: TextDocument) => analyzer.analyze(doc, index.query(), await settings.get(doc.uri));
-  /** An open pyproject.toml, parsed once per text (diagnostics, hovers and code actions all ask). */
-  const manifestOf = (doc: TextDocument) => analyzer.readManifest(uriToPath(doc.uri), doc.getText());
+export function registerLanguageFeatures(deps: LanguageFeatureDeps): LanguageFeatures {
+  const ctx: FeatureContext = { ...deps, analyzer: new WorkflowAnalyzer(deps.files) };
+  const { connection, documents, files, client, now } = ctx;
+  const diagnostics = registerDiagnostics(ctx);
+  registerCodeActions(ctx);
+  registerHover(ctx);
+  registerCompletion(ctx);
+  registerCodeLens(ctx);
+  registerSearchRequests(connection, ctx);
+  registerFixRequests(connection, ctx);
 
-  let refreshPending = false;
-  /** Ask the client to pull again (coalesced: one request in flight at a time). */
+  const lenses = client.codeLensRefresh ? new RefreshRequest(() => connection.sendRequest('workspace/codeLens/refresh'), now) : undefined;
+  /** Diagnostics and lenses of every open document may have changed: re-pull (where declared) or re-publish. */
   const refresh = () => {
-    if (refreshPending) return;
-    refreshPending = true;
-    void connection.languages.diagnostics
-      .refresh()
-      .catch(() => undefined)
-      .finally(() => (refreshPending = false));
-    void connection.sendRequest('workspace/codeLens/refresh').catch(() => undefined);
+    diagnostics.refresh();
+    lenses?.request();
   };
 
-  connection.languages.diagnostics.on((params, token) =>
-    runSafe(log, token, 'diagnostics', { kind: DocumentDiagnosticReportKind.Full, items: [] }, async () => {
-      const doc = documents.get(params.textDocument.uri);
-      if (!doc) return { kind: DocumentDiagnosticReportKind.Full, items: [] };
-      const items = isManifest(doc.uri) ? manifestDiagnostics(doc, manifestOf(doc), index.query()) : workflowDiagnostics(doc, await analyze(doc));
-      return { kind: DocumentDiagnosticReportKind.Full, items };
-    }),
-  );
-
-  connection.onCodeAction((params, token) =>
-    runSafe(log, token, 'code actions', [], async () => {
-      const doc = documents.get(params.textDocument.uri);
-      if (!doc) return [];
-      if (isManifest(doc.uri)) return manifestCodeActions(fixContext(), analyzer.manifestFor(uriToPath(doc.uri)), params.context.diagnostics);
-      return workflowCodeActions(fixContext(), doc, await analyze(doc), params.context.diagnostics);
-    }),
-  );
-
-  connection.onHover((params, token) =>
-    runSafe(log, token, 'hover', null, async () => {
-      const doc = documents.get(params.textDocument.uri);
-      if (!doc) return null;
-      const offset = doc.offsetAt(params.position);
-      const model = (hash: string) => index.index?.model(hash);
-      if (isManifest(doc.uri)) {
-        const manifest = manifestOf(doc);
-        const at = manifestHashAt(manifest, offset);
-        return at ? { contents: { kind: 'markdown' as const, value: manifestHashHover(at.hash, at.model?.filename, model(at.hash), manifest) } } : null;
-      }
-      const analysis = await analyze(doc);
-      const r = referenceAt(analysis, offset);
-      return r ? { contents: { kind: 'markdown' as const, value: referenceHover(r, model, analysis.manifest.manifest) } } : null;
-    }),
-  );
-
-  connection.onCompletion((params, token) =>
-    runSafe(log, token, 'completion', null, async () => {
-      const doc = documents.get(params.textDocument.uri);
-      if (!doc || !isJson(doc)) return null;
-      return modelCompletions(doc, await analyze(doc), index.query(), doc.offsetAt(params.position));
-    }),
-  );
-
-  connection.onCodeLens((params, token) =>
-    runSafe(log, token, 'code lens', [], async () => {
-      const doc = documents.get(params.textDocument.uri);
-      return doc && isJson(doc) ? workflowLenses(await analyze(doc)) : [];
-    }),
-  );
-
-  connection.onRequest(SearchModelsRequest.type, (params, token) => runSafe(log, token, 'search', [], () => searchModels(index.query(), params)));
-
-  connection.onRequest(FixEditRequest.type, (params, token) =>
-    runSafe(log, token, 'fixEdit', null, async () => {
-      const doc = documents.get(params.reference.uri);
-      if (!doc) return null;
-      const analysis = await analyze(doc);
-      const r = analysis.resolved.find((x) => x.reference.offset === params.reference.offset);
-      const location = index.query().byHash(params.hash)[0];
-      if (!r || !location) return null;
-      if (params.kind === 'replace') return replaceEdit(doc, r.reference, location.name);
-      return mapAction(fixContext(), analysis.manifest, r, location)?.edit ?? null;
-    }),
-  );
-
-  // Manifests change on disk (other tools, git) or in an editor: every workflow depends on them.
-  connection.onDidChangeWatchedFiles((params) => {
-    if (params.changes.some((c) => isManifest(c.uri))) refresh();
-    onWatchedFiles?.(params);
-  });
+  /**
+   * Files changed on disk (the server's one didChangeWatchedFiles handler calls this): manifests
+   * (other tools, git) change what every workflow resolves to. Other watched files (workflow JSON,
+   * for the Workflows view) leave diagnostics as they are.
+   */
+  const watchedFilesChanged = ({ changes }: DidChangeWatchedFilesParams) => {
+    for (const c of changes) files.manifests.drop(uriToPath(c.uri));
+    if (changes.some((c) => isManifest(c.uri))) refresh();
+  };
+  // Manifests change in an editor: every workflow depends on them.
   documents.onDidChangeContent((e) => {
     if (isManifest(e.document.uri)) refresh();
   });
-  documents.onDidClose((e) => analyzer.forget(e.document.uri));
-  index.onDidChangeIndex(refresh);
+  documents.onDidClose((e) => {
+    ctx.analyzer.forget(e.document.uri);
+    // The editor's text is gone: the file on disk may differ from what was read before it opened.
+    if (isManifest(e.document.uri)) files.manifests.drop(uriToPath(e.document.uri));
+  });
+  ctx.index.onDidChangeIndex(refresh);
 
-  return {
-    refresh,
-  };
+  return { refresh, watchedFilesChanged };
 }
 
 /** Ask the client to tell us about pyproject.toml files changing on disk. */

@@ -6,7 +6,7 @@ import type { Logger } from '../core/log';
 import { modelEntryFor } from '../core/manifest/entry';
 import type { ModelInfo } from '../core/types';
 import type { ManifestContext, WorkflowAnalyzer } from '../lsp/analysis';
-import { manifestWorkspaceEdit } from '../lsp/fixes';
+import { manifestWorkspaceEdit, type EditSupport } from '../lsp/fixes';
 import { pathToUri, uriToPath, type WorkspaceFiles } from '../lsp/workspaceFiles';
 import type { ManifestEditResult, ManifestModelItem, ManifestModelParams } from '../protocol/trees';
 
@@ -16,20 +16,24 @@ export interface ManifestDeps {
   query(): IndexSnapshot;
   model(hash: string): ModelInfo | undefined;
   log: Logger;
+  /** What the client can apply (creating pyproject.toml needs the `create` resource operation). */
+  client: EditSupport;
 }
 
 /** The manifest meant by a request: the one of the file `near` (a workflow, or the manifest itself), else the first folder's. */
-export function manifestNear(deps: Pick<ManifestDeps, 'analyzer' | 'files'>, near: string | undefined): ManifestContext | undefined {
-  if (near) return deps.analyzer.manifestFor(uriToPath(near));
+export async function manifestNear(deps: Pick<ManifestDeps, 'analyzer' | 'files'>, near: string | undefined): Promise<ManifestContext | undefined> {
   const folder = deps.files.workspaceFolders[0];
   // A file directly in the folder finds the folder's own pyproject.toml (existing or to be created).
-  return folder === undefined ? undefined : deps.analyzer.manifestFor(join(folder, 'workflow.json'));
+  const file = near ? uriToPath(near) : folder === undefined ? undefined : join(folder, 'workflow.json');
+  if (file === undefined) return undefined;
+  await deps.files.loadManifestOf(file); // read ahead: discovery then answers from the manifest cache
+  return deps.analyzer.manifestFor(file);
 }
 
 const noManifest = (): ManifestEditResult => ({ manifestUri: '', message: 'Open a folder first: the manifest is the pyproject.toml of a workspace folder.' });
 
-export function addModelToManifest(deps: ManifestDeps, params: ManifestModelParams): ManifestEditResult {
-  const ctx = manifestNear(deps, params.near);
+export async function addModelToManifest(deps: ManifestDeps, params: ManifestModelParams): Promise<ManifestEditResult> {
+  const ctx = await manifestNear(deps, params.near);
   if (!ctx) return noManifest();
   const manifestUri = pathToUri(ctx.path);
   const location = deps.query().byHash(params.hash)[0];
@@ -38,21 +42,21 @@ export function addModelToManifest(deps: ManifestDeps, params: ManifestModelPara
   const listed = ctx.manifest.models.find((m) => m.hash === location.hash);
   if (listed) return { manifestUri, message: `${location.filename} is already listed in ${ctx.path} (${listed.table}).` };
   const model = modelEntryFor(location, deps.model(location.hash), location.category ?? 'unknown');
-  const edit = manifestWorkspaceEdit(ctx, [{ kind: 'add-model', table, model }], deps.files, deps.log);
+  const edit = manifestWorkspaceEdit(ctx, [{ kind: 'add-model', table, model }], deps.files, deps.log, deps.client);
   return edit ? { manifestUri, edit } : { manifestUri, message: `${ctx.path} cannot be edited safely (see the log).` };
 }
 
-export function removeModelFromManifest(deps: ManifestDeps, params: ManifestModelParams): ManifestEditResult {
-  const ctx = manifestNear(deps, params.near);
+export async function removeModelFromManifest(deps: ManifestDeps, params: ManifestModelParams): Promise<ManifestEditResult> {
+  const ctx = await manifestNear(deps, params.near);
   if (!ctx) return noManifest();
   const manifestUri = pathToUri(ctx.path);
   if (!ctx.manifest.models.some((m) => m.hash === params.hash)) return { manifestUri, message: `The model ${params.hash} is not listed in ${ctx.path}.` };
-  const edit = manifestWorkspaceEdit(ctx, [{ kind: 'remove-model', hash: params.hash }], deps.files, deps.log);
+  const edit = manifestWorkspaceEdit(ctx, [{ kind: 'remove-model', hash: params.hash }], deps.files, deps.log, deps.client);
   return edit ? { manifestUri, edit } : { manifestUri, message: `${ctx.path} cannot be edited safely (see the log).` };
 }
 
-export function manifestModels(deps: ManifestDeps, near: string | undefined): { manifestUri: string; exists: boolean; models: ManifestModelItem[] } {
-  const ctx = manifestNear(deps, near);
+export async function manifestModels(deps: ManifestDeps, near: string | undefined): Promise<{ manifestUri: string; exists: boolean; models: ManifestModelItem[] }> {
+  const ctx = await manifestNear(deps, near);
   if (!ctx) return { manifestUri: '', exists: false, models: [] };
   const index = deps.query();
   return {

@@ -2,10 +2,11 @@
 // connection. The index, the workspace's files and the settings come in through TreeDeps.
 import { type Connection, type DidChangeWatchedFilesParams, DidChangeWatchedFilesNotification, FileChangeType } from 'vscode-languageserver';
 import { join } from 'node:path';
-import type { IndexSnapshot } from '../core/index/snapshot';
 import type { IndexStore } from '../core/index/store';
 import type { Logger } from '../core/log';
+import type { IndexView } from '../engine/indexHost';
 import { WorkflowAnalyzer } from '../lsp/analysis';
+import type { ClientFeatures } from '../lsp/clientCapabilities';
 import { runSafe } from '../lsp/runSafe';
 import { uriToPath, type WorkspaceFiles } from '../lsp/workspaceFiles';
 import {
@@ -20,13 +21,16 @@ import { WorkflowScanner } from './workflowScan';
 import { WorkspaceWorkflows } from './workflows';
 
 export interface TreeDeps {
-  /** The index as the language features see it (scoped to the configured roots). */
-  query(): IndexSnapshot;
+  /** The index as the language features see it: this window's scoped view (engine/indexHost.ts). */
+  view(): IndexView;
+  /** The open store, written to when full hashes are computed. */
   store(): IndexStore | undefined;
   sync(): Promise<unknown>;
   files: WorkspaceFiles;
   settings(uri?: string): Promise<Settings>;
   log: Logger;
+  /** What the client declared in `initialize` (progress, resource operations): clientCapabilities.ts. */
+  client: ClientFeatures;
 }
 
 export interface TreeRequests {
@@ -38,18 +42,20 @@ export interface TreeRequests {
 
 export function registerTreeRequests(connection: Connection, deps: TreeDeps): TreeRequests {
   const { log, files } = deps;
+  const query = () => deps.view().snapshot;
   const tree = new ModelTree();
   const analyzer = new WorkflowAnalyzer(files);
   const scanner = new WorkflowScanner(() => files.workspaceFolders, log);
-  const workflows = new WorkspaceWorkflows({ scanner, analyzer, files, query: deps.query, settings: (uri) => deps.settings(uri) });
-  const manifestDeps = { analyzer, files, query: deps.query, model: (hash: string) => deps.store()?.model(hash), log };
+  const workflows = new WorkspaceWorkflows({ scanner, analyzer, files, view: deps.view, settings: (uri) => deps.settings(uri) });
+  const manifestDeps = { analyzer, files, query, model: (hash: string) => deps.view().model(hash), log, client: deps.client };
 
-  connection.onRequest(ModelTreeRequest.type, (params, token) => runSafe(log, token, 'model tree', { items: [], total: 0 }, () => tree.page(deps.query(), params)));
+  connection.onRequest(ModelTreeRequest.type, (params, token) => runSafe(log, token, 'model tree', { items: [], total: 0 }, () => tree.page(query(), params)));
 
   connection.onRequest(ModelDetailsRequest.type, (params, token) =>
     runSafe(log, token, 'model details', null, async () => {
-      const model = deps.store()?.model(params.hash);
-      const locations = deps.query().byHash(params.hash);
+      const view = deps.view();
+      const model = view.model(params.hash);
+      const locations = view.snapshot.byHash(params.hash);
       if (!model && !locations.length) return null;
       return {
         hash: params.hash,
@@ -69,8 +75,7 @@ export function registerTreeRequests(connection: Connection, deps: TreeDeps): Tr
 
   connection.onRequest(DuplicatesRequest.type, (token) =>
     runSafe(log, token, 'duplicates', [], () =>
-      deps
-        .query()
+      query()
         .duplicates()
         .map((locs) => ({ hash: locs[0].hash, size: locs[0].size, paths: locs.map((l) => join(l.root, l.relativePath)) }))
         .sort((a, b) => b.size - a.size),
@@ -87,7 +92,7 @@ export function registerTreeRequests(connection: Connection, deps: TreeDeps): Tr
     runSafe(log, token, 'manifest models', { manifestUri: '', exists: false, models: [] }, () => manifestModels(manifestDeps, params.near)),
   );
 
-  const fileDeps = { query: deps.query, store: deps.store, sync: deps.sync, log };
+  const fileDeps = { query, store: deps.store, sync: deps.sync, log };
   connection.onRequest(DeleteModelCopyRequest.type, (params, token) =>
     runSafe(log, token, 'delete model copy', { deleted: false, message: 'failed (see the log)' }, () => deleteModelCopy(fileDeps, params.hash, params.path)),
   );
@@ -95,7 +100,7 @@ export function registerTreeRequests(connection: Connection, deps: TreeDeps): Tr
   connection.onRequest(ComputeFullHashesRequest.type, async (params, token) => {
     const abort = new AbortController();
     const stop = token.onCancellationRequested(() => abort.abort(new Error('cancelled')));
-    const progress = await connection.window.createWorkDoneProgress().catch(() => undefined);
+    const progress = deps.client.workDoneProgress ? await connection.window.createWorkDoneProgress().catch(() => undefined) : undefined;
     progress?.begin('Computing full hashes', 0, undefined, true);
     const stopFromProgress = progress?.token.onCancellationRequested(() => abort.abort(new Error('cancelled')));
     try {

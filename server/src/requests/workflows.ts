@@ -1,10 +1,10 @@
 // The Workflows view's data: each workspace workflow analysed as the editor would (open text when
 // open, else the file on disk), summarised as "N models · M missing", and its references with status.
-import { readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import type { CancellationToken } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import type { IndexSnapshot } from '../core/index/snapshot';
 import type { ResolvedReference } from '../core/resolve';
+import type { IndexView } from '../engine/indexHost';
 import type { ReferenceStatus, WorkflowReferenceItem, WorkflowSummary } from '../protocol/trees';
 import type { Settings } from '../settings';
 import type { WorkflowAnalysis, WorkflowAnalyzer } from '../lsp/analysis';
@@ -15,7 +15,8 @@ export interface WorkflowDeps {
   scanner: WorkflowScanner;
   analyzer: WorkflowAnalyzer;
   files: WorkspaceFiles;
-  query(): IndexSnapshot;
+  /** This window's scoped index view (engine/indexHost.ts). */
+  view(): IndexView;
   settings(uri: string): Promise<Settings>;
 }
 
@@ -47,8 +48,11 @@ export class WorkspaceWorkflows {
   /** A workflow's analysis, from the open editor or the file on disk. */
   private async analyze(path: string, diskText?: string, mtimeMs = 0): Promise<{ doc: TextDocument; analysis: WorkflowAnalysis }> {
     const uri = pathToUri(path);
-    const doc = this.deps.files.openDocument(path) ?? TextDocument.create(uri, 'json', -Math.floor(mtimeMs), diskText ?? readFileSync(path, 'utf8'));
-    return { doc, analysis: this.deps.analyzer.analyze(doc, this.deps.query(), await this.deps.settings(uri)) };
+    const doc = this.deps.files.openDocument(path) ?? TextDocument.create(uri, 'json', -Math.floor(mtimeMs), diskText ?? (await readFile(path, 'utf8')));
+    // The manifest is read ahead (manifest cache): the analysis itself does no disk I/O.
+    const [settings] = await Promise.all([this.deps.settings(uri), this.deps.files.loadManifestOf(path)]);
+    const view = this.deps.view();
+    return { doc, analysis: this.deps.analyzer.analyze(doc, view.snapshot, settings, view.fuzzy) };
   }
 
   async summaries(token?: CancellationToken): Promise<WorkflowSummary[]> {

@@ -9,10 +9,10 @@ import { workflowRelativePath } from '../../core/manifest/discover';
 import { resolveReferences, type ResolvedReference } from '../../core/resolve';
 import type { IndexQuery } from '../../core/types';
 import { looksLikeWorkflow } from '../../core/workflow';
-import { UsageError } from '../args';
-import type { CliCommand } from '../commands';
-import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, output, type CliContext } from '../context';
-import { cliRoots, openIndex, syncCli } from '../indexContext';
+import type { CliCommand } from '../command';
+import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError } from '../errors';
+import { output, type CliContext } from '../context';
+import { withSyncedIndex } from '../indexContext';
 import { lineColumn, readWorkflowFile, refJson, whereText, type RefJson, type WorkflowFile } from './workflowFile';
 
 interface CheckedRef extends RefJson {
@@ -109,11 +109,8 @@ export const checkCommand: CliCommand = {
     const args = ctx.args.positionals.slice(1);
     if (!args.length) throw new UsageError('check needs workflow files or folders');
     const files = workflowPaths(ctx.io.cwd, args);
-    const store = await openIndex(ctx);
-    try {
-      const roots = cliRoots(ctx, store);
-      if (roots.length) await syncCli(ctx, store, roots);
-      else ctx.io.stderr('comfy-models: no model folders given (--models-dir DIR or `dir add`): checking against the index as it is\n');
+    const noRoots = () => ctx.io.stderr('comfy-models: no model folders given (--models-dir DIR or `dir add`): checking against the index as it is\n');
+    return withSyncedIndex(ctx, async (store) => {
       const index = store.snapshot();
       let broken = false;
       let problem = false;
@@ -133,8 +130,6 @@ export const checkCommand: CliCommand = {
       });
       output(ctx, { workflows: results.map((r) => r.json) }, () => results.map((r) => r.text).join('\n'));
       return broken ? EXIT_USAGE : problem ? EXIT_FAILED : EXIT_OK;
-    } finally {
-      store.close();
-    }
+    }, noRoots);
   },
 };

@@ -3,9 +3,10 @@
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { canonicalCategory } from '../../core/categories';
-import { flag, UsageError } from '../args';
-import { EXIT_OK, EXIT_USAGE, output, type CliContext } from '../context';
-import type { CliCommand } from '../commands';
+import { flag } from '../args';
+import { output, type CliContext } from '../context';
+import type { CliCommand } from '../command';
+import { EXIT_OK, InputError, UsageError } from '../errors';
 import { openIndex } from '../indexContext';
 
 export const dirCommand: CliCommand = {
@@ -24,17 +25,11 @@ export const dirCommand: CliCommand = {
       const path = resolve(ctx.io.cwd, target);
       const cat = flag(ctx.args, 'category');
       if (sub === 'add') {
-        if (!existsSync(path) || !statSync(path).isDirectory()) {
-          ctx.io.stderr(`comfy-models: ${path} is not a folder\n`);
-          return EXIT_USAGE;
-        }
+        if (!existsSync(path) || !statSync(path).isDirectory()) throw new InputError(`${path} is not a folder`);
         store.apply([{ op: 'rememberRoot', root: path, rootCategory: cat ? canonicalCategory(cat) : null, addedAt: Date.now() }]);
       } else {
         const matches = store.rememberedRoots().filter((r) => r.path === path);
-        if (!matches.length) {
-          ctx.io.stderr(`comfy-models: ${path} is not a remembered model folder (see dir list)\n`);
-          return EXIT_USAGE;
-        }
+        if (!matches.length) throw new InputError(`${path} is not a remembered model folder (see dir list)`);
         store.apply(matches.map((r) => ({ op: 'forgetRoot' as const, root: r.path, rootCategory: r.category })));
       }
       await store.save();

@@ -1,9 +1,10 @@
 // `comfy-models hash <file>... [--full]`: quick hash (and with --full SHA-256 + BLAKE3 from one read).
 import { resolve } from 'node:path';
 import { HashPool } from '../../core/hash/pool';
-import { UsageError, hasFlag } from '../args';
-import { EXIT_OK, EXIT_USAGE, output, type CliContext } from '../context';
-import type { CliCommand } from '../commands';
+import { hasFlag } from '../args';
+import { output, type CliContext } from '../context';
+import type { CliCommand } from '../command';
+import { EXIT_OK, EXIT_USAGE, UsageError } from '../errors';
 
 interface HashRow { path: string; size: number; quickHash: string; blake3?: string; sha256?: string }
 

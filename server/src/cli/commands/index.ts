@@ -1,9 +1,10 @@
 // `comfy-models index sync|status|list|find`: the model index from the terminal (DESIGN.md §12 shapes).
 import type { IndexedLocation } from '../../core/index/snapshot';
 import type { IndexStore } from '../../core/index/store';
-import { flag, hasFlag, UsageError } from '../args';
-import { EXIT_OK, EXIT_USAGE, output, type CliContext } from '../context';
-import type { CliCommand } from '../commands';
+import { flag, hasFlag } from '../args';
+import { output, type CliContext } from '../context';
+import type { CliCommand } from '../command';
+import { EXIT_OK, UsageError } from '../errors';
 import { cliRoots, openIndex, scopedLocations, syncCli } from '../indexContext';
 import { canonicalCategory } from '../../core/categories';
 
@@ -36,10 +37,7 @@ export const indexCommand: CliCommand = {
     try {
       const roots = cliRoots(ctx, store);
       if (sub === 'sync') {
-        if (!roots.length) {
-          ctx.io.stderr('comfy-models: no model folders: pass --models-dir DIR or remember one with `comfy-models dir add DIR`\n');
-          return EXIT_USAGE;
-        }
+        if (!roots.length) throw new UsageError('no model folders: pass --models-dir DIR or remember one with `comfy-models dir add DIR`');
         const r = await syncCli(ctx, store, roots);
         const result = { scanned: r.scanned, hashed: r.hashed, unchanged: r.unchanged, removed: r.removed, models: r.models, seconds: Number(r.seconds.toFixed(3)) };
         output(ctx, result, () => `Scanned ${r.scanned} files: ${r.hashed} hashed, ${r.unchanged} unchanged, ${r.removed} removed; ${r.models} models (${r.seconds.toFixed(2)} s)\n`);

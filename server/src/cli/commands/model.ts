@@ -11,7 +11,7 @@ import { join, resolve } from 'node:path';
 import type { IndexedLocation } from '../../core/index/snapshot';
 import type { IndexStore } from '../../core/index/store';
 import { workflowRelativePath } from '../../core/manifest/discover';
-import { ManifestEditError, type ManifestEdit } from '../../core/manifest/edit';
+import type { ManifestEdit } from '../../core/manifest/edit';
 import { editManifestFile, readManifestText } from '../../core/manifest/file';
 import { modelEntryFor } from '../../core/manifest/entry';
 import { manifestModelStatus, workflowKeyOf } from '../../core/manifest/query';
@@ -20,10 +20,11 @@ import type { ModelEntryInput } from '../../core/manifest/tomlText';
 import type { Manifest, ManifestSource, ModelTable } from '../../core/manifest/types';
 import { resolveReferences } from '../../core/resolve';
 import { normalizeRelativePath } from '../../core/categories';
-import { flag, hasFlag, UsageError } from '../args';
-import type { CliCommand } from '../commands';
-import { EXIT_OK, EXIT_USAGE, output, type CliContext } from '../context';
-import { cliRoots, openIndex, syncCli } from '../indexContext';
+import { flag, hasFlag } from '../args';
+import type { CliCommand } from '../command';
+import { EXIT_OK, InputError, UsageError } from '../errors';
+import { output, type CliContext } from '../context';
+import { withSyncedIndex } from '../indexContext';
 import { readWorkflowFile } from './workflowFile';
 
 interface ListedModel {
@@ -38,9 +39,6 @@ interface ListedModel {
   unsafe?: true;
 }
 
-/** A failure the user can fix: message on stderr, exit 2. */
-class InputError extends Error {}
-
 const manifestPath = (ctx: CliContext) => join(ctx.projectDir, 'pyproject.toml');
 
 async function loadManifest(ctx: CliContext): Promise<Manifest> {
@@ -50,17 +48,6 @@ async function loadManifest(ctx: CliContext): Promise<Manifest> {
   return manifest;
 }
 
-/** Open the index, bringing it up to date first when model folders are known. */
-async function withIndex<T>(ctx: CliContext, fn: (store: IndexStore) => Promise<T>): Promise<T> {
-  const store = await openIndex(ctx);
-  try {
-    const roots = cliRoots(ctx, store);
-    if (roots.length) await syncCli(ctx, store, roots);
-    return await fn(store);
-  } finally {
-    store.close();
-  }
-}
 
 /** Live locations grouped by model, for the identifier given to `model add`. */
 function findModels(store: IndexStore, id: string): Map<string, IndexedLocation[]> {
@@ -109,7 +96,7 @@ function mappingEdits(ctx: CliContext, store: IndexStore, manifest: Manifest, wo
 async function add(ctx: CliContext, id: string): Promise<number> {
   const manifest = await loadManifest(ctx);
   const table: ModelTable = hasFlag(ctx.args, 'optional') ? 'optional' : 'required';
-  return withIndex(ctx, async (store) => {
+  return withSyncedIndex(ctx, async (store) => {
     const found = findModels(store, id);
     if (!found.size) {
       throw new InputError(/^https?:\/\//i.test(id)
@@ -147,7 +134,7 @@ async function remove(ctx: CliContext, id: string): Promise<number> {
 
 async function list(ctx: CliContext): Promise<number> {
   const manifest = await loadManifest(ctx);
-  return withIndex(ctx, async (store) => {
+  return withSyncedIndex(ctx, async (store) => {
     const status = manifestModelStatus(manifest, store.snapshot());
     const local = new Map(status.models.map((s) => [s.model, s.local]));
     const result: Record<ModelTable, ListedModel[]> = { required: [], optional: [] };
@@ -182,15 +169,9 @@ export const modelCommand: CliCommand = {
   async run(ctx: CliContext): Promise<number> {
     const [, sub, id, ...extra] = ctx.args.positionals;
     if (sub === 'list' ? id !== undefined : !id || extra.length) throw new UsageError('usage: model add <hash|name|url> | model remove <hash> | model list');
-    try {
-      if (sub === 'add') return await add(ctx, id);
-      if (sub === 'remove') return await remove(ctx, id);
-      if (sub === 'list') return await list(ctx);
-    } catch (err) {
-      if (!(err instanceof InputError || err instanceof ManifestEditError)) throw err;
-      ctx.io.stderr(`comfy-models: ${err.message}\n`);
-      return EXIT_USAGE;
-    }
+    if (sub === 'add') return add(ctx, id);
+    if (sub === 'remove') return remove(ctx, id);
+    if (sub === 'list') return list(ctx);
     throw new UsageError('model needs add, remove or list');
   },
 };

@@ -1,7 +1,7 @@
 // `comfy-models refs <workflow.json>`: the model references of one workflow, with their spans.
-import { UsageError } from '../args';
-import type { CliCommand } from '../commands';
-import { EXIT_OK, EXIT_USAGE, output, type CliContext } from '../context';
+import type { CliCommand } from '../command';
+import { EXIT_OK, InputError, UsageError } from '../errors';
+import { output, type CliContext } from '../context';
 import { resolve } from 'node:path';
 import { lineColumn, readWorkflowFile, refJson, whereText } from './workflowFile';
 
@@ -14,8 +14,7 @@ export const refsCommand: CliCommand = {
     const [error] = wf.parsed.errors;
     if (error) {
       if (ctx.json) ctx.io.stdout(JSON.stringify({ error: { message: error.message, offset: error.offset } }, null, 2) + '\n');
-      ctx.io.stderr(`comfy-models: ${file}:${lineColumn(wf.text, error.offset)}: ${error.message}\n`);
-      return EXIT_USAGE;
+      throw new InputError(`${file}:${lineColumn(wf.text, error.offset)}: ${error.message}`);
     }
     const { format, references } = wf.parsed;
     output(ctx, { format, references: references.map(refJson) }, () => {

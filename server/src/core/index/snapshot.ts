@@ -1,6 +1,7 @@
 // The read side of the index: every live location held in memory with lookup maps, built once per index
 // generation. Diagnostics, completion and the search palette query this, never SQL.
 import { canonicalCategory } from '../categories';
+import { rootKey } from '../roots';
 import type { IndexQuery, ModelLocation } from '../types';
 
 /** A location as stored: also says which kind of root it lives under. */
@@ -85,7 +86,7 @@ function adopt(
 
 /** `root + kind + path`: identity of a location (matches the table's unique key). */
 export function locationKey(root: string, rootCategory: string | null, relativePath: string): string {
-  return `${root}\u0000${rootCategory ?? ''}\u0000${relativePath}`;
+  return `${rootKey({ path: root, category: rootCategory })}\u0000${relativePath}`;
 }
 
 /** Subsequence match score in (0, 1]: 1 for contiguous, lower the more the letters are spread out. */

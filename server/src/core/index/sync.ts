@@ -5,7 +5,7 @@
 import { HashPool } from '../hash/pool';
 import { QUICK_HASH_ALGORITHM, type QuickHashResult } from '../hash/quickHash';
 import { nullLogger, type Logger } from '../log';
-import type { ModelRoot } from '../roots';
+import { rootFilter, type ModelRoot } from '../roots';
 import { scanRoots, type ScannedFile } from '../scan';
 import { readSidecarHashes } from '../sidecars';
 import type { IndexOp } from './ops';
@@ -49,7 +49,7 @@ export async function syncRoots(store: IndexStore, roots: readonly ModelRoot[], 
   const scan = await scanRoots(roots, options.signal);
   scan.warnings.forEach(warn);
   const before = store.snapshot();
-  const rootKeys = new Set(roots.map((r) => `${r.path}\u0000${r.category ?? ''}`));
+  const underRoots = rootFilter(roots);
   const seen = new Set<IndexedLocation>();
   const toHash: ScannedFile[] = [];
   for (const f of scan.files) {
@@ -65,7 +65,7 @@ export async function syncRoots(store: IndexStore, roots: readonly ModelRoot[], 
   let removed = 0;
   // Vanished files (and everything under a root that cannot be read any more) lose their location.
   for (const loc of before.locations) {
-    if (seen.has(loc) || !rootKeys.has(`${loc.root}\u0000${loc.rootCategory ?? ''}`)) continue;
+    if (seen.has(loc) || !underRoots(loc)) continue;
     ops.push({ op: 'unlocate', root: loc.root, rootCategory: loc.rootCategory, relativePath: loc.relativePath });
     removed++;
   }

@@ -11,21 +11,28 @@ export interface ManifestLocation {
 
 export const MANIFEST_NAME = 'pyproject.toml';
 
-/**
- * The nearest pyproject.toml at or above the workflow's folder, not above the workspace folder; else
- * `<folder>/pyproject.toml` (to be created). A workflow outside the folder gets the folder's manifest.
- */
-export function findManifest(workflowPath: string, workspaceFolder: string): ManifestLocation {
+/** Where a workflow's manifest may be, nearest first: pyproject.toml in its folder and each one above, up to the workspace folder. */
+export function manifestCandidates(workflowPath: string, workspaceFolder: string): string[] {
   const folder = resolve(workspaceFolder);
   let dir = dirname(resolve(workflowPath));
   const inside = (d: string) => d === folder || d.startsWith(folder.endsWith(sep) ? folder : folder + sep);
+  const candidates: string[] = [];
   while (inside(dir)) {
-    const candidate = join(dir, MANIFEST_NAME);
-    if (existsSync(candidate)) return { path: candidate, exists: true };
+    candidates.push(join(dir, MANIFEST_NAME));
     if (dir === folder) break;
     dir = dirname(dir);
   }
-  return { path: join(folder, MANIFEST_NAME), exists: false };
+  return candidates;
+}
+
+/**
+ * The nearest pyproject.toml at or above the workflow's folder, not above the workspace folder; else
+ * `<folder>/pyproject.toml` (to be created). A workflow outside the folder gets the folder's manifest.
+ * `exists` answers for each candidate (the server passes a cache: no disk access per request).
+ */
+export function findManifest(workflowPath: string, workspaceFolder: string, exists: (path: string) => boolean = existsSync): ManifestLocation {
+  const found = manifestCandidates(workflowPath, workspaceFolder).find(exists);
+  return found ? { path: found, exists: true } : { path: join(resolve(workspaceFolder), MANIFEST_NAME), exists: false };
 }
 
 /** A workflow path relative to the manifest's folder, `/` separators (how `path = …` records it). */

@@ -79,52 +79,75 @@ interface PreparedList {
   extensions: Int8Array;
 }
 
-/** Per location list; the index hands out the same array until its content changes. */
-const preparedLists = new WeakMap<readonly ModelLocation[], PreparedList>();
-
-/**
- * Prepare `locations` for fuzzyCandidates now (e.g. right after an index change, in the background),
- * so the first search in it does not pay for it. Cached per array: a second call costs a lookup.
- */
-export function prepareFuzzy(locations: readonly ModelLocation[]): void {
-  prepare(locations);
-}
-
 interface Query {
   value: string;
   limit: number;
   candidates: Candidate[];
 }
 
-/** Answers per location list, least recently asked first; bounded (values typed one letter at a time add up). */
-const answers = new WeakMap<readonly ModelLocation[], Map<string, Query>>();
 const ANSWERS_KEPT = 256;
 
-/** The queries last answered for `locations`, most recent last: to ask them again of the list that replaces it. */
-export function fuzzyQueries(locations: readonly ModelLocation[], max: number): { value: string; limit: number }[] {
-  const asked = [...(answers.get(locations)?.values() ?? [])];
-  return asked.slice(Math.max(0, asked.length - max)).map(({ value, limit }) => ({ value, limit }));
+/**
+ * What fuzzyCandidates keeps per location list: its preparation and its answers (least recently asked
+ * first; bounded, as values typed one letter at a time add up). Owned by whoever hands out the lists
+ * (the engine's index host; a CLI run or a test makes its own) and passed in: the index hands out the
+ * same array until a list's content changes, so entries stay valid exactly as long as the list.
+ */
+export class FuzzyCache {
+  private readonly prepared = new WeakMap<readonly ModelLocation[], PreparedList>();
+  private readonly answers = new WeakMap<readonly ModelLocation[], Map<string, Query>>();
+
+  /**
+   * Prepare `locations` now (e.g. right after an index change, in the background), so the first search
+   * in it does not pay for it. A second call costs a lookup.
+   */
+  prepare(locations: readonly ModelLocation[]): void {
+    this.preparedList(locations);
+  }
+
+  /** The queries last answered for `locations`, most recent last: to ask them again of the list that replaces it. */
+  queries(locations: readonly ModelLocation[], max: number): { value: string; limit: number }[] {
+    const asked = [...(this.answers.get(locations)?.values() ?? [])];
+    return asked.slice(Math.max(0, asked.length - max)).map(({ value, limit }) => ({ value, limit }));
+  }
+
+  /** fuzzyCandidates, answered once per list, value and limit (callers must not modify the answer). */
+  candidates(value: string, locations: readonly ModelLocation[], limit = 5): Candidate[] {
+    let asked = this.answers.get(locations);
+    if (!asked) this.answers.set(locations, (asked = new Map()));
+    const key = `${limit}\u0000${value}`;
+    let query = asked.get(key);
+    if (query) asked.delete(key); // set again below: most recent last
+    else {
+      query = { value, limit, candidates: bestCandidates(value, locations, limit, this.preparedList(locations)) };
+      if (asked.size >= ANSWERS_KEPT) asked.delete(asked.keys().next().value!);
+    }
+    asked.set(key, query);
+    return query.candidates;
+  }
+
+  private preparedList(locations: readonly ModelLocation[]): PreparedList {
+    let list = this.prepared.get(locations);
+    if (!list) this.prepared.set(locations, (list = prepare(locations)));
+    return list;
+  }
 }
 
 function prepare(locations: readonly ModelLocation[]): PreparedList {
-  let list = preparedLists.get(locations);
-  if (!list) {
-    const n = locations.length;
-    const filenames = locations.map((l) => l.filename.toLowerCase());
-    const starts = new Int32Array(n);
-    let total = 0;
-    for (let i = 0; i < n; i++) {
-      starts[i] = total;
-      total += filenames[i].length;
-    }
-    list = { order: byPathLength(locations), filenames, codes: new Uint8Array(total), starts, stemLengths: new Int32Array(n), extensions: new Int8Array(n) };
-    for (let i = 0; i < n; i++) {
-      const name = filenames[i];
-      foldedCodes(name, list.codes, starts[i]);
-      const e = (list.extensions[i] = extensionOf(name));
-      list.stemLengths[i] = e < 0 ? name.length : name.length - STEM_EXTENSIONS[e].length;
-    }
-    preparedLists.set(locations, list);
+  const n = locations.length;
+  const filenames = locations.map((l) => l.filename.toLowerCase());
+  const starts = new Int32Array(n);
+  let total = 0;
+  for (let i = 0; i < n; i++) {
+    starts[i] = total;
+    total += filenames[i].length;
+  }
+  const list: PreparedList = { order: byPathLength(locations), filenames, codes: new Uint8Array(total), starts, stemLengths: new Int32Array(n), extensions: new Int8Array(n) };
+  for (let i = 0; i < n; i++) {
+    const name = filenames[i];
+    foldedCodes(name, list.codes, starts[i]);
+    const e = (list.extensions[i] = extensionOf(name));
+    list.stemLengths[i] = e < 0 ? name.length : name.length - STEM_EXTENSIONS[e].length;
   }
   return list;
 }
@@ -148,21 +171,11 @@ interface Scored {
 
 /**
  * The best `limit` candidates for `value` among `locations`, best first (ties: shorter path, then
- * name, then list order) — exactly what scoring every file would give. Answers are kept per list (the
- * index hands out the same array until the list changes): callers must not modify them.
+ * name, then list order) — exactly what scoring every file would give. With a cache, answers and the
+ * list's preparation are kept per list; without, both are computed for this call.
  */
-export function fuzzyCandidates(value: string, locations: readonly ModelLocation[], limit = 5): Candidate[] {
-  let asked = answers.get(locations);
-  if (!asked) answers.set(locations, (asked = new Map()));
-  const key = `${limit}\u0000${value}`;
-  let query = asked.get(key);
-  if (query) asked.delete(key); // set again below: most recent last
-  else {
-    query = { value, limit, candidates: bestCandidates(value, locations, limit) };
-    if (asked.size >= ANSWERS_KEPT) asked.delete(asked.keys().next().value!);
-  }
-  asked.set(key, query);
-  return query.candidates;
+export function fuzzyCandidates(value: string, locations: readonly ModelLocation[], limit = 5, cache?: FuzzyCache): Candidate[] {
+  return cache ? cache.candidates(value, locations, limit) : bestCandidates(value, locations, limit);
 }
 
 /**
@@ -173,7 +186,7 @@ export function fuzzyCandidates(value: string, locations: readonly ModelLocation
  *    both names adds exactly its length;
  *  - the substring bonus is looked up only for files that could enter with it.
  */
-function bestCandidates(value: string, locations: readonly ModelLocation[], limit: number): Candidate[] {
+function bestCandidates(value: string, locations: readonly ModelLocation[], limit: number, prepared?: PreparedList): Candidate[] {
   const term = searchTerm(value);
   if (term === '' || limit <= 0) return [];
   const termStem = stem(term);
@@ -181,7 +194,7 @@ function bestCandidates(value: string, locations: readonly ModelLocation[], limi
   const lt = term.length;
   const ls = termStem.length;
   const lx = lt - ls;
-  const { order, filenames, codes, starts, stemLengths, extensions } = prepare(locations);
+  const { order, filenames, codes, starts, stemLengths, extensions } = prepared ?? prepare(locations);
   const stemPattern = new LcsPattern(termStem);
   const termPattern = lx === 0 ? stemPattern : new LcsPattern(term);
   const path = (i: number) => locations[i].relativePath;

@@ -1,4 +1,4 @@
 // Public surface of reference resolution.
 export { resolveReferences, Resolver, type Flag, type MissingReason, type Resolution, type ResolveContext, type ResolvedReference, type Via } from './resolve';
-export { fuzzyCandidates, fuzzyScore, confidenceOf, searchTerm, stem, type Candidate, type Confidence } from './fuzzy';
+export { FuzzyCache, fuzzyCandidates, fuzzyScore, confidenceOf, searchTerm, stem, type Candidate, type Confidence } from './fuzzy';
 export { sequenceRatio } from './sequenceMatcher';

@@ -4,7 +4,7 @@
 // Pure over IndexQuery: never touches the disk, never hashes.
 import { normalizeRelativePath } from '../categories';
 import type { IndexQuery, ModelLocation, ModelReference } from '../types';
-import { fuzzyCandidates, fuzzyScore, confidenceOf, searchTerm, type Candidate } from './fuzzy';
+import { fuzzyCandidates, fuzzyScore, confidenceOf, searchTerm, type Candidate, type FuzzyCache } from './fuzzy';
 
 export type Via = 'mapping' | 'exact' | 'case-insensitive' | 'filename' | 'hash';
 export type Flag = 'wrong-folder' | 'category-mismatch';
@@ -27,6 +27,8 @@ export interface ResolveContext {
   mappings?: ReadonlyMap<string, { hash: string }>;
   /** How many fuzzy candidates a missing reference gets (default 5). */
   candidateLimit?: number;
+  /** Keeps fuzzy candidates per location list: a missing name is then searched once per index. */
+  fuzzy?: FuzzyCache;
 }
 
 /** Embedding names ComfyUI tries, in order (reference/comfyui-formats.md §2.4). */
@@ -135,8 +137,7 @@ export class Resolver {
   }
 
   private missing(ref: ModelReference, reason: MissingReason, hash?: string): Resolution {
-    // fuzzyCandidates keeps its answers per location list: a missing name is searched once per index.
-    const candidates = fuzzyCandidates(ref.value, this.ctx.index.byCategory(ref.category), this.ctx.candidateLimit ?? 5);
+    const candidates = fuzzyCandidates(ref.value, this.ctx.index.byCategory(ref.category), this.ctx.candidateLimit ?? 5, this.ctx.fuzzy);
     const downloadUrls = [...new Set((ref.metadata ?? []).map((m) => m.url).filter((u): u is string => !!u))];
     return { status: 'missing', reason, ...(hash ? { hash } : {}), candidates, downloadUrls };
   }

@@ -1,0 +1,37 @@
+// Searching the index: `comfyModels/searchModels` and the "Search Model Index…" command.
+import { RequestType } from 'vscode-languageserver-protocol';
+
+export interface SearchModelsParams {
+  query: string;
+  /** Restrict to a canonical category. */
+  category?: string | null;
+  limit?: number;
+  /**
+   * A reference value being resolved: while `query` is empty, rank the category like the fuzzy
+   * candidates of that value (the quick fix's list), then the rest of the category by name.
+   */
+  similarTo?: string;
+}
+
+export interface SearchModelItem {
+  hash: string;
+  filename: string;
+  /** What a workflow writes for this file: the path under its category folder. */
+  name: string;
+  relativePath: string;
+  category: string | null;
+  root: string;
+  size: number;
+  score: number;
+}
+
+/** `comfyModels/searchModels`: ranked search over the index by name, path or hash prefix. */
+export namespace SearchModelsRequest {
+  export const method = 'comfyModels/searchModels' as const;
+  export const type = new RequestType<SearchModelsParams, SearchModelItem[], void>(method);
+}
+
+export const SearchCommands = {
+  /** Quick fix "Search model index…": the argument is the ReferenceTarget to resolve. */
+  searchIndex: 'comfyModels.searchIndex',
+} as const;
