@@ -3,6 +3,7 @@ import { parseArgs } from './cli/args';
 import { COMMANDS } from './cli/commands';
 import { createContext, type CliIO } from './cli/context';
 import { EXIT_USAGE, reportError, UsageError } from './cli/errors';
+import { escapeControl } from './cli/output';
 import { VERSION } from './version';
 
 function help(): string {
@@ -18,7 +19,9 @@ function help(): string {
   ].join('\n');
 }
 
-export async function runCli(argv: readonly string[], io: CliIO): Promise<number> {
+export async function runCli(argv: readonly string[], rawIo: CliIO): Promise<number> {
+  // Every line printed passes through escapeControl: no value from a file reaches the terminal raw.
+  const io: CliIO = { ...rawIo, stdout: (t) => rawIo.stdout(escapeControl(t)), stderr: (t) => rawIo.stderr(escapeControl(t)) };
   try {
     const args = parseArgs(argv);
     const [name] = args.positionals;

@@ -84,7 +84,8 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
       onChanged: (status) => void connection.sendNotification(IndexChangedNotification.type, status),
       beginProgress: async (title, cancel) => beginWorkDoneProgress(connection, declared.workDoneProgress, title, cancel, log),
     });
-    features = registerLanguageFeatures({ connection, documents, index, settings, files, log, client: declared, now: runtime.now });
+    const resolvesCodeActionEdits = !!params.capabilities.textDocument?.codeAction?.resolveSupport?.properties.includes('edit');
+    features = registerLanguageFeatures({ connection, documents, index, settings, files, log, client: declared, now: runtime.now, resolvesCodeActionEdits });
     registerStatusRequests(connection, index);
     const host = index;
     trees = registerTreeRequests(connection, {
@@ -100,7 +101,7 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
         diagnosticProvider: declared.pullDiagnostics ? { identifier: 'comfy-models', interFileDependencies: true, workspaceDiagnostics: false } : undefined,
-        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix], resolveProvider: true },
         hoverProvider: true,
         completionProvider: { triggerCharacters: ['"', '/'] },
         codeLensProvider: { resolveProvider: false },

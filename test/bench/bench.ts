@@ -3,12 +3,14 @@
 import { activationBench } from './activation';
 import { hashBench } from './hash';
 import { lspBench, memoryBench } from './lsp';
+import { modelInfoBench } from './modelInfo';
 import { resolveBench, type BenchRow } from './resolve';
+import { scaleBench } from './scale';
 import { syncBench } from './sync';
 import { treesBench } from './trees';
 
 /** In run order: rows that measure memory go first, before other rows grow the heap. */
-const ROWS: (() => BenchRow[] | Promise<BenchRow[]>)[] = [memoryBench, resolveBench, lspBench, treesBench, syncBench, hashBench, activationBench];
+const ROWS: (() => BenchRow[] | Promise<BenchRow[]>)[] = [memoryBench, resolveBench, lspBench, treesBench, syncBench, modelInfoBench, hashBench, scaleBench, activationBench];
 
 async function main(): Promise<void> {
   const rows: BenchRow[] = [];

@@ -5,6 +5,7 @@
 //   writeWorkspace(root) -> fixture: { folder, modelsDir, indexPath, workflows, models }
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { deflateSync } from 'node:zlib';
 import { blake3 } from 'hash-wasm';
 
 /** The library: key -> path under the models root. */
@@ -15,12 +16,67 @@ const MODELS = {
   pixelArtLora: 'loras/styles/pixel-art-xl.safetensors',
   sdxlVae: 'vae/sdxl_vae.safetensors',
   upscaler: 'upscale_models/4x-UltraSharp.pth',
+  // An SD 1.5 LoRA: loaded after the SDXL checkpoint in the base-model-mismatch workflow.
+  sd15Lora: 'loras/sd15/watercolor-sd15.safetensors',
 };
 
+/** What the headers say (DESIGN.md §4): SAI modelspec on the SDXL checkpoint, kohya metadata and key names on the SD 1.5 LoRA. */
+const HEADERS = {
+  sdxlBase: { metadata: { 'modelspec.sai_model_spec': '1.0.0', 'modelspec.architecture': 'stable-diffusion-xl-v1-base', 'modelspec.title': 'SDXL 1.0 Base' } },
+  sd15Lora: {
+    metadata: {
+      ss_base_model_version: 'sd_v1', ss_network_module: 'networks.lora', ss_output_name: 'watercolor-sd15',
+      ss_tag_frequency: JSON.stringify({ '10_watercolor': { watercolor: 40, 'soft light': 12, 'paper texture': 9 } }),
+    },
+    tensors: {
+      'lora_unet_down_blocks_0_attentions_0_transformer_blocks_0_attn2_to_k.lora_down.weight': [4, 768],
+      'lora_unet_down_blocks_0_attentions_0_transformer_blocks_0_attn2_to_k.lora_up.weight': [320, 4],
+    },
+  },
+};
+
+const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
+  let c = n;
+  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+  return c >>> 0;
+});
+const crc32 = (buf) => (buf.reduce((c, b) => CRC_TABLE[(c ^ b) & 0xff] ^ (c >>> 8), 0xffffffff) ^ 0xffffffff) >>> 0;
+
+/** An RGB PNG of `size`² pixels coloured by `pixel(x, y) -> [r, g, b]`. */
+function png(size, pixel) {
+  const chunk = (type, data) => {
+    const len = Buffer.alloc(4);
+    len.writeUInt32BE(data.length);
+    const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(crc32(body));
+    return Buffer.concat([len, body, crc]);
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(size, 0);
+  ihdr.writeUInt32BE(size, 4);
+  ihdr.set([8, 2, 0, 0, 0], 8); // 8-bit RGB
+  const rows = [];
+  for (let y = 0; y < size; y++) rows.push(Buffer.from([0, ...Array.from({ length: size }, (_, x) => pixel(x, y)).flat()]));
+  return Buffer.concat([Buffer.from('89504e470d0a1a0a', 'hex'), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(Buffer.concat(rows))), chunk('IEND', Buffer.alloc(0))]);
+}
+
+/** The preview image the demo's SD 1.5 LoRA has beside it (`<stem>.preview.png`): a watercolour-ish wash. */
+const PREVIEW_PNG = png(128, (x, y) => [120 + Math.round(100 * Math.sin(x / 20) ** 2), 150 + Math.round(80 * Math.cos((x + y) / 30) ** 2), 210 + Math.round(40 * Math.sin(y / 15))]);
+
 /** A safetensors-shaped file of a few KB: 8-byte header length, JSON header, deterministic tensor bytes. */
-function modelBytes(relativePath) {
-  const size = 2048 + (relativePath.length * 97) % 2048;
-  const header = Buffer.from(JSON.stringify({ __metadata__: { generator: 'comfy-models demo', name: relativePath }, w: { dtype: 'F16', shape: [size / 2], data_offsets: [0, size] } }));
+function modelBytes(relativePath, { metadata = {}, tensors } = {}) {
+  let size = 2048 + ((relativePath.length * 97) % 1024) * 2; // even: whole F16 elements
+  const entries = {};
+  if (tensors) {
+    size = 0;
+    for (const [name, shape] of Object.entries(tensors)) {
+      const bytes = shape.reduce((a, b) => a * b, 1) * 2;
+      entries[name] = { dtype: 'F16', shape, data_offsets: [size, size + bytes] };
+      size += bytes;
+    }
+  } else entries.w = { dtype: 'F16', shape: [size / 2], data_offsets: [0, size] };
+  const header = Buffer.from(JSON.stringify({ __metadata__: { generator: 'comfy-models demo', name: relativePath, ...metadata }, ...entries }));
   const len = Buffer.alloc(8);
   len.writeBigUInt64LE(BigInt(header.length));
   const data = Buffer.alloc(size);
@@ -37,17 +93,22 @@ async function quickHash(bytes) {
   return (await blake3(Buffer.concat([Buffer.from(String(bytes.length)), bytes]))).slice(0, 16);
 }
 
-/** A UI-format (litegraph, schema 0.4) workflow from [type, widgets_values] pairs, laid out left to right. */
+/**
+ * A UI-format (litegraph, schema 0.4) workflow from [type, widgets_values, modelFrom?] entries, laid out
+ * left to right. `modelFrom` (1-based node number) links that node's MODEL output to this node's model input.
+ */
 function uiWorkflow(nodes) {
-  return {
-    last_node_id: nodes.length,
-    last_link_id: 0,
-    nodes: nodes.map(([type, widgets_values], i) => ({
-      id: i + 1, type, pos: [60 + 340 * i, 120], size: [315, 98], flags: {}, order: i, mode: 0,
-      inputs: [], outputs: [], properties: { 'Node name for S&R': type }, widgets_values,
-    })),
-    links: [], groups: [], config: {}, extra: { ds: { scale: 1, offset: [0, 0] } }, version: 0.4,
-  };
+  const links = [];
+  const built = nodes.map(([type, widgets_values, modelFrom], i) => {
+    const inputs = [];
+    if (modelFrom) {
+      links.push([links.length + 1, modelFrom, 0, i + 1, 0, 'MODEL']);
+      inputs.push({ name: 'model', type: 'MODEL', link: links.length });
+    }
+    return { id: i + 1, type, pos: [60 + 340 * i, 120], size: [315, 98], flags: {}, order: i, mode: 0, inputs, outputs: [], properties: { 'Node name for S&R': type }, widgets_values };
+  });
+  for (const [id, from] of links) built[from - 1].outputs = [{ name: 'MODEL', type: 'MODEL', links: [...(built[from - 1].outputs[0]?.links ?? []), id], slot_index: 0 }];
+  return { last_node_id: nodes.length, last_link_id: links.length, nodes: built, links, groups: [], config: {}, extra: { ds: { scale: 1, offset: [0, 0] } }, version: 0.4 };
 }
 
 const SAMPLING = [
@@ -78,6 +139,12 @@ const WORKFLOWS = {
     ['CheckpointLoaderSimple', ['sd_xl_base_1.0.safetensors']],
     ['LoraLoader', ['pixel-art-xl.safetensors', 1, 1]],
     ...SAMPLING,
+  ])],
+  // An SDXL checkpoint feeds an SD 1.5 LoRA: base-model-mismatch on the LoRA.
+  baseMismatch: ['workflows/sd15-lora-on-sdxl.json', uiWorkflow([
+    ['CheckpointLoaderSimple', ['sd_xl_base_1.0.safetensors']],
+    ['LoraLoader', ['sd15/watercolor-sd15.safetensors', 0.8, 0.8], 1],
+    ...SAMPLING.map(([type, values]) => (type === 'KSampler' ? [type, values, 2] : [type, values])),
   ])],
   // API format (what "Save (API)" exports).
   api: ['workflows/api/sdxl-api.json', {
@@ -127,10 +194,11 @@ export async function writeWorkspace(root) {
   const modelsDir = join(root, 'models');
   const fixture = { folder: root, modelsDir, indexPath: join(root, '.comfy-models', 'index.sqlite'), workflows: {}, models: {} };
   for (const [key, relativePath] of Object.entries(MODELS)) {
-    const bytes = modelBytes(relativePath);
+    const bytes = modelBytes(relativePath, HEADERS[key]);
     write(join(modelsDir, relativePath), bytes);
     fixture.models[key] = { relativePath, size: bytes.length, quickHash: await quickHash(bytes) };
   }
+  write(join(modelsDir, MODELS.sd15Lora.replace(/\.safetensors$/, '.preview.png')), PREVIEW_PNG);
   for (const [key, [relativePath, json]] of Object.entries(WORKFLOWS)) {
     write(join(root, relativePath), `${JSON.stringify(json, null, 2)}\n`);
     fixture.workflows[key] = join(root, relativePath);

@@ -44,6 +44,8 @@ export interface HarnessOptions {
   initializationOptions?: Record<string, unknown>;
   /** The in-memory server's clock (refresh requests given up on). */
   now?: () => number;
+  /** Declare textDocument.codeAction.resolveSupport for 'edit' (as VS Code does). */
+  resolvesCodeActions?: boolean;
 }
 
 /** The capabilities of our VS Code client, as far as the server looks at them. */
@@ -56,6 +58,12 @@ export const VSCODE_CAPABILITIES: ClientCapabilities = {
   },
   textDocument: { diagnostic: { dynamicRegistration: false }, hover: { contentFormat: ['markdown', 'plaintext'] } },
   window: { workDoneProgress: true },
+};
+
+/** VS Code's capabilities plus code actions whose edits are resolved on apply (as VS Code declares). */
+const RESOLVING_CAPABILITIES: ClientCapabilities = {
+  ...VSCODE_CAPABILITIES,
+  textDocument: { ...VSCODE_CAPABILITIES.textDocument, codeAction: { dataSupport: true, resolveSupport: { properties: ['edit'] } } },
 };
 
 async function handshake(client: ProtocolConnection, options: HarnessOptions, onDispose: () => Promise<void>): Promise<Harness> {
@@ -76,7 +84,7 @@ async function handshake(client: ProtocolConnection, options: HarnessOptions, on
     processId: null,
     rootUri: options.workspaceFolders?.[0]?.uri ?? null,
     workspaceFolders: options.workspaceFolders ?? null,
-    capabilities: options.capabilities ?? VSCODE_CAPABILITIES,
+    capabilities: options.capabilities ?? (options.resolvesCodeActions ? RESOLVING_CAPABILITIES : VSCODE_CAPABILITIES),
     initializationOptions: options.initializationOptions ?? { ...(options.storagePath ? { storagePath: options.storagePath } : {}), vscodeClient: true },
   });
   await client.sendNotification(InitializedNotification.type, {});

@@ -1,6 +1,7 @@
 // The server's manifest cache: discovery answers from what was read once, loaded asynchronously, and
 // follows a manifest that appears, changes or goes away once the server drops its entry.
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -37,6 +38,25 @@ test('the manifest cache finds the nearest pyproject.toml and keeps answering fr
     cache.drop(top);
     assert.deepEqual(cache.find(workflow, ws), { path: top, exists: false }, 'none left: the folder\'s manifest, to be created');
     assert.equal(cache.diskText(top), undefined);
+  } finally {
+    rmSync(ws, { recursive: true, force: true });
+  }
+});
+
+test('a FIFO at pyproject.toml never blocks the manifest cache (async load or sync read); a BOM is hidden as the editor hides it', { timeout: 30_000 }, async () => {
+  const ws = tempDir('cm-manifest-cache-');
+  const workflow = join(ws, 'flows/main.json');
+  writeFile(workflow, '{}');
+  const fifo = join(ws, 'flows/pyproject.toml');
+  const top = join(ws, 'pyproject.toml');
+  execFileSync('mkfifo', [fifo]);
+  writeFileSync(top, '\uFEFF[project]\nname = "top"\n');
+  try {
+    const cache = new ManifestCache();
+    await cache.load(workflow, ws); // returns: the FIFO is not read, its folder counts as having no manifest
+    assert.deepEqual(cache.find(workflow, ws), { path: top, exists: true });
+    assert.equal(cache.diskText(top), '[project]\nname = "top"\n');
+    assert.equal(new ManifestCache().diskText(fifo), undefined, 'the synchronous read refuses the FIFO too');
   } finally {
     rmSync(ws, { recursive: true, force: true });
   }

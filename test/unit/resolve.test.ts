@@ -156,3 +156,10 @@ test('fuzzy search over 100,000 names: exact scores, best first', () => {
   assert.ok(found.every((c, i) => i === 0 || found[i - 1].score >= c.score));
   console.log(`# fuzzy over ${all.length} names: ${elapsed.toFixed(1)} ms`);
 });
+
+test('a reference of unknown category found only by file name in another folder is a candidate, never wrong-folder', () => {
+  // A custom node resolves its own paths: `sub/only-here.safetensors` is not `loras/only-here.safetensors`.
+  const r = one(ref('sub/only-here.safetensors', null, { kind: 'pattern' }));
+  assert.equal(r.status, 'missing', JSON.stringify(r));
+  assert.deepEqual(r.status === 'missing' && r.candidates.map((c) => c.location.relativePath), ['loras/only-here.safetensors']);
+});

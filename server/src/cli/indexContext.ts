@@ -11,10 +11,9 @@ export function cliLogger(ctx: CliContext): Logger {
   return { info: () => {}, warn: (m) => ctx.io.stderr(`warning: ${m}\n`), error: (m) => ctx.io.stderr(`error: ${m}\n`) };
 }
 
-export async function openIndex(ctx: CliContext): Promise<IndexStore> {
-  const store = await IndexStore.open(ctx.indexPath, cliLogger(ctx));
-  if (store.message) ctx.io.stderr(`${store.message}\n`);
-  return store;
+/** Open the index (a path that is not our index file throws; cli/errors.ts maps it to exit 2). */
+export function openIndex(ctx: CliContext): Promise<IndexStore> {
+  return IndexStore.open(ctx.indexPath, cliLogger(ctx));
 }
 
 /** Remembered roots, then --models-dir (ComfyUI-style), without repeats. */

@@ -19,6 +19,8 @@ export interface ScanResult {
   warnings: string[];
   /** Roots whose folder could not be listed at all (missing, not a folder, unreadable). */
   unreachableRoots: ModelRoot[];
+  /** Folders under a root that could not be listed: what is indexed under them is unknown, not gone. */
+  skippedFolders: { root: ModelRoot; relativePath: string }[];
 }
 
 /**
@@ -44,7 +46,7 @@ export function classify(root: Pick<ModelRoot, 'category'>, relativePath: string
 const isHidden = (name: string) => name.startsWith('.');
 
 export async function scanRoots(roots: readonly ModelRoot[], signal?: AbortSignal): Promise<ScanResult> {
-  const result: ScanResult = { files: [], warnings: [], unreachableRoots: [] };
+  const result: ScanResult = { files: [], warnings: [], unreachableRoots: [], skippedFolders: [] };
   for (const root of roots) {
     signal?.throwIfAborted();
     // Realpaths of folders already walked under this root: a symlink loop is entered only once.
@@ -55,7 +57,7 @@ export async function scanRoots(roots: readonly ModelRoot[], signal?: AbortSigna
       visited.add(real);
     } catch (err) {
       result.unreachableRoots.push(root);
-      result.warnings.push(`model folder ${root.path} cannot be read: ${message(err)}`);
+      result.warnings.push(`model folder ${root.path} cannot be read: ${message(err)}; its indexed files are kept (offline)`);
       continue;
     }
     await walk(root, root.path, '', visited, result, signal);
@@ -70,6 +72,7 @@ async function walk(root: ModelRoot, dir: string, rel: string, visited: Set<stri
     entries = await fsp.readdir(dir, { withFileTypes: true });
   } catch (err) {
     out.warnings.push(`skipped folder ${dir}: ${message(err)}`);
+    out.skippedFolders.push({ root, relativePath: rel });
     return;
   }
   await Promise.all(

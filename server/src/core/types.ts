@@ -1,5 +1,6 @@
 // Data shapes shared between the engine modules (index ↔ resolve ↔ manifest ↔ LSP/CLI adapters).
 // Kept in one place so every adapter speaks about the same things.
+import type { ModelHeaderInfo } from './modelInfo/types';
 
 /** A model file present on disk, as the index knows it. */
 export interface ModelLocation {
@@ -36,6 +37,8 @@ export interface ModelInfo {
   hashOrigin?: string;
   locations: ModelLocation[];
   sources: ModelSource[];
+  /** What the file's own header says (base model, kind, trained words, title, thumbnail), when read. */
+  header?: ModelHeaderInfo;
 }
 
 export type SourceType = 'civitai' | 'huggingface' | 'url';

@@ -2,9 +2,9 @@
 // text of each manifest file. Requests load what they need asynchronously first (load), then walk up
 // the folders in memory; the server drops an entry when the file changes on disk (watched-file
 // events) or its editor closes.
-import { existsSync, readFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { closeSync, constants, existsSync, fstatSync, openSync, readFileSync } from 'node:fs';
 import { findManifest, manifestCandidates, type ManifestLocation } from '../core/manifest/discover';
+import { readRegularFile } from '../core/manifest/file';
 
 export class ManifestCache {
   /** pyproject.toml path → whether it exists on disk. */
@@ -20,7 +20,7 @@ export class ManifestCache {
     for (const candidate of manifestCandidates(workflowFile, workspaceFolder)) {
       if (this.present.get(candidate) === false) continue;
       if (!this.texts.has(candidate)) {
-        const text = await readFile(candidate, 'utf8').catch(() => undefined);
+        const text = await readDiskText(candidate);
         this.texts.set(candidate, text);
         this.present.set(candidate, text !== undefined);
       }
@@ -36,12 +36,7 @@ export class ManifestCache {
   /** A manifest's text on disk, read once until dropped. */
   diskText(path: string): string | undefined {
     if (this.texts.has(path)) return this.texts.get(path);
-    let text: string | undefined;
-    try {
-      text = readFileSync(path, 'utf8');
-    } catch {
-      text = undefined;
-    }
+    const text = readDiskTextSync(path);
     this.texts.set(path, text);
     return text;
   }
@@ -62,5 +57,27 @@ export class ManifestCache {
     let hit = this.present.get(path);
     if (hit === undefined) this.present.set(path, (hit = existsSync(path)));
     return hit;
+  }
+}
+
+// Reading a manifest for the language features: only a regular file is read (a FIFO or device at
+// pyproject.toml would block the read, and with it the server, forever), and a byte order mark is
+// hidden as the editor hides it. Unreadable: undefined, the same as absent.
+const withoutBom = (text: string) => (text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+
+async function readDiskText(path: string): Promise<string | undefined> {
+  const bytes = await readRegularFile(path).catch(() => undefined);
+  return bytes && withoutBom(bytes.toString('utf8'));
+}
+
+function readDiskTextSync(path: string): string | undefined {
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0)); // O_NONBLOCK: a FIFO must not block the open
+    return fstatSync(fd).isFile() ? withoutBom(readFileSync(fd, 'utf8')) : undefined;
+  } catch {
+    return undefined;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
 }

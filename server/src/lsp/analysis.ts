@@ -7,7 +7,7 @@ import { workflowRelativePath } from '../core/manifest/discover';
 import { workflowKeyOf, workflowMappings } from '../core/manifest/query';
 import { readManifest } from '../core/manifest/read';
 import type { Manifest } from '../core/manifest/types';
-import { resolveReferences, type FuzzyCache, type ResolvedReference } from '../core/resolve';
+import { resolveReferencesCancellable, workflowBaseModelMismatches, type BaseModelMismatch, type FuzzyCache, type ResolvedReference } from '../core/resolve';
 import { buildLoaderTable, looksLikeWorkflow, parseWorkflow, type ParsedWorkflow } from '../core/workflow';
 import type { Settings } from '../settings';
 import { uriToPath, type WorkspaceFiles } from './workspaceFiles';
@@ -31,6 +31,8 @@ export interface WorkflowAnalysis {
   isWorkflow: boolean;
   manifest: ManifestContext;
   resolved: ResolvedReference[];
+  /** LoRAs / ControlNets / IP-Adapters whose base model differs from the model feeding them. */
+  mismatches: BaseModelMismatch[];
 }
 
 const SNIFF_ABOVE = 256 * 1024;
@@ -43,8 +45,11 @@ export class WorkflowAnalyzer {
 
   constructor(private readonly files: WorkspaceFiles) {}
 
-  /** `fuzzy` keeps the candidates of missing references per location list (the engine's cache). */
-  analyze(doc: TextDocument, index: IndexSnapshot, settings: Settings, fuzzy?: FuzzyCache): WorkflowAnalysis {
+  /**
+   * `fuzzy` keeps the candidates of missing references per location list (the engine's cache). A big
+   * workflow is resolved in slices with turns of the event loop between them; `signal` stops it there.
+   */
+  async analyze(doc: TextDocument, index: IndexSnapshot, settings: Settings, fuzzy?: FuzzyCache, signal?: AbortSignal): Promise<WorkflowAnalysis> {
     const workflowFile = uriToPath(doc.uri);
     const manifest = this.manifestFor(workflowFile);
     const key = `${doc.version}\u0000${manifest.path}\u0000${manifest.text}\u0000${JSON.stringify(settings.loaders)}`;
@@ -57,8 +62,9 @@ export class WorkflowAnalyzer {
     const parsed = text.length > SNIFF_ABOVE && !looksLikeWorkflow(text) ? NOT_A_WORKFLOW : parseWorkflow(text, { loaders: buildLoaderTable(settings.loaders) });
     const isWorkflow = parsed.format !== null || (parsed.errors.length > 0 && looksLikeWorkflow(text));
     const mappings = workflowMappings(manifest.manifest, manifest.workflowKey);
-    const resolved = parsed.format ? resolveReferences(parsed.references, { index, mappings, fuzzy }) : [];
-    const analysis: WorkflowAnalysis = { uri: doc.uri, parsed, isWorkflow, manifest, resolved };
+    const resolved = parsed.format ? await resolveReferencesCancellable(parsed.references, { index, mappings, fuzzy }, signal) : [];
+    const mismatches = parsed.format && !parsed.errors.length ? workflowBaseModelMismatches(text, resolved) : [];
+    const analysis: WorkflowAnalysis = { uri: doc.uri, parsed, isWorkflow, manifest, resolved, mismatches };
     this.cache.set(doc.uri, { key, index, analysis });
     return analysis;
   }

@@ -1,7 +1,8 @@
 // Quick fixes for the diagnostics of diagnostics.ts (DESIGN.md §8). Each action carries its edit, so
-// applying it needs no round trip; "Search model index…" is a command of our VS Code client (a
-// QuickPick), offered to it only: other clients get the same fixes as the Map/Replace edits.
-import { CodeAction, CodeActionKind, Command, type Diagnostic } from 'vscode-languageserver';
+// applying it needs no round trip — except a mapping into a closed pyproject.toml for a client that
+// resolves code actions (computed on apply, see MapActionData). "Search model index…" is a command of
+// our VS Code client (a QuickPick), offered to it only: other clients get the same fixes as edits.
+import { CodeAction, CodeActionKind, Command, type CancellationToken, type Diagnostic } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { IndexSnapshot } from '../core/index/snapshot';
 import type { Logger } from '../core/log';
@@ -24,6 +25,23 @@ export interface FixContext {
   log: Logger;
   /** What the client can do: edit shapes, and whether it has our commands. */
   client: EditSupport & { vscodeClient: boolean };
+  /** The client resolves code actions: a closed manifest's edit is left to codeAction/resolve (see below). */
+  resolvesEdits?: boolean;
+}
+
+/**
+ * What codeAction/resolve needs to compute a "Map to indexed model" edit again. The edit of a manifest
+ * that is not open is made against the file on disk when the user applies the fix, not when the light
+ * bulb was filled: a CLI or another tool may have written the file in between, and an edit computed
+ * on the older text would silently undo that change.
+ */
+export interface MapActionData {
+  kind: 'map';
+  uri: string;
+  offset: number;
+  hash: string;
+  root: string;
+  relativePath: string;
 }
 
 const MAX_CANDIDATE_FIXES = 3;
@@ -42,6 +60,39 @@ export function mapAction(ctx: FixContext, manifest: ManifestContext, r: Resolve
   const action = CodeAction.create(`Map to indexed model '${manifestRelativePath(location)}'`, edit, CodeActionKind.QuickFix);
   if (diagnostic) action.diagnostics = [diagnostic];
   return action;
+}
+
+/** mapAction for the light bulb: without its edit (resolved later) when the manifest is closed and the client resolves. */
+function deferredMapAction(ctx: FixContext, uri: string, manifest: ManifestContext, r: ResolvedReference, location: ModelLocation, diagnostic: Diagnostic): CodeAction | undefined {
+  const action = mapAction(ctx, manifest, r, location, diagnostic);
+  if (!action || !ctx.resolvesEdits || ctx.files.openDocument(manifest.path)) return action;
+  delete action.edit;
+  const data: MapActionData = { kind: 'map', uri, offset: r.reference.offset, hash: location.hash, root: location.root, relativePath: location.relativePath };
+  action.data = data;
+  return action;
+}
+
+/**
+ * codeAction/resolve of a deferred "Map to indexed model": the manifest is read from disk now and the
+ * edit computed on that text. Without an edit (the reference or model is gone, the manifest cannot take
+ * it) the action is returned as it came, and applying it changes nothing.
+ */
+export async function resolveMapAction(ctx: FeatureContext, action: CodeAction, token?: CancellationToken): Promise<CodeAction> {
+  const data = action.data as MapActionData | undefined;
+  const doc = data?.kind === 'map' ? ctx.documents.get(data.uri) : undefined;
+  if (!data || !doc) return action;
+  const view = ctx.index.view();
+  const analysis = await analyze(ctx, doc, view, token);
+  const r = analysis.resolved.find((x) => x.reference.offset === data.offset);
+  const locations = view.snapshot.byHash(data.hash);
+  const location = locations.find((l) => l.root === data.root && l.relativePath === data.relativePath) ?? locations[0];
+  if (!r || !location) return action;
+  const workflowFile = uriToPath(doc.uri);
+  ctx.files.manifests.drop(analysis.manifest.path); // read the file as it is now
+  await ctx.files.loadManifestOf(workflowFile);
+  const fresh = mapAction(fixContext(ctx, view), ctx.analyzer.manifestFor(workflowFile), r, location);
+  if (!fresh?.edit) ctx.log.warn(`"${action.title}" could not be applied to ${analysis.manifest.path} as it is now`);
+  return { ...action, edit: fresh?.edit };
 }
 
 function replaceAction(doc: TextDocument, r: ResolvedReference, name: string, diagnostic: Diagnostic): CodeAction {
@@ -85,7 +136,7 @@ export function workflowCodeActions(ctx: FixContext, doc: TextDocument, analysis
         const candidates = candidatesOf(r);
         const preferOne = candidates.length === 1 && candidates[0].confidence === 'high';
         for (const c of candidates) {
-          const map = mapAction(ctx, analysis.manifest, r, c.location, diagnostic);
+          const map = deferredMapAction(ctx, doc.uri, analysis.manifest, r, c.location, diagnostic);
           if (map) {
             map.isPreferred = preferOne || (diagnostic.code !== 'ambiguous-model' && c === candidates[0] && c.confidence === 'high' && candidates[1]?.confidence !== 'high');
             actions.push(map);
@@ -100,7 +151,7 @@ export function workflowCodeActions(ctx: FixContext, doc: TextDocument, analysis
           const replace = replaceAction(doc, r, res.location.name, diagnostic);
           replace.isPreferred = true;
           actions.push(replace);
-          const map = mapAction(ctx, analysis.manifest, r, res.location, diagnostic);
+          const map = deferredMapAction(ctx, doc.uri, analysis.manifest, r, res.location, diagnostic);
           if (map) actions.push(map);
         }
         actions.push(...searchAction(ctx, doc, r, diagnostic));
@@ -159,7 +210,8 @@ export function registerCodeActions(ctx: FeatureContext): void {
         await ctx.files.loadManifestOf(uriToPath(doc.uri));
         return manifestCodeActions(fixContext(ctx, view), ctx.analyzer.manifestFor(uriToPath(doc.uri)), params.context.diagnostics);
       }
-      return workflowCodeActions(fixContext(ctx, view), doc, await analyze(ctx, doc, view), params.context.diagnostics);
+      return workflowCodeActions(fixContext(ctx, view), doc, await analyze(ctx, doc, view, token), params.context.diagnostics);
     }),
   );
+  ctx.connection.onCodeActionResolve((action, token) => runSafe(ctx.log, token, 'code action resolve', action, () => resolveMapAction(ctx, action, token)));
 }

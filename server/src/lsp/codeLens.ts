@@ -32,7 +32,7 @@ export function registerCodeLens(ctx: FeatureContext): void {
   ctx.connection.onCodeLens((params, token) =>
     runSafe(ctx.log, token, 'code lens', [], async () => {
       const doc = ctx.documents.get(params.textDocument.uri);
-      return doc && isJson(doc) ? workflowLenses(await analyze(ctx, doc), ctx.client.vscodeClient) : [];
+      return doc && isJson(doc) ? workflowLenses(await analyze(ctx, doc, undefined, token), ctx.client.vscodeClient) : [];
     }),
   );
 }

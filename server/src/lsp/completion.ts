@@ -1,8 +1,11 @@
 // Completion of indexed model names inside a loader value: the category's names, ranked by the
-// index's fuzzy search on what is typed so far; the item replaces the whole value.
+// index's fuzzy search on what is typed so far; the item replaces the whole value. For LoRAs,
+// ControlNets and IP-Adapters, models of the workflow's base model (that of its checkpoint) come first.
 import { CompletionItem, CompletionItemKind, TextEdit, type CompletionList } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import type { IndexSnapshot } from '../core/index/snapshot';
+import type { IndexSnapshot, SearchHit } from '../core/index/snapshot';
+import { baseModelLabel } from '../core/modelInfo/types';
+import { isAddonCategory, workflowBaseModel } from '../core/resolve';
 import type { WorkflowAnalysis } from './analysis';
 import { rangeOf } from './diagnostics';
 import { formatSize } from '../protocol/format';
@@ -18,7 +21,13 @@ export function modelCompletions(doc: TextDocument, analysis: WorkflowAnalysis, 
   if (!r || r.reference.kind === 'embedding') return null;
   const ref = r.reference;
   const typed = doc.getText().slice(ref.offset, offset).replace(/\\\\/g, '/');
-  const hits = index.search(typed, { category: ref.category, limit: LIMIT });
+  const base = isAddonCategory(ref.category) ? workflowBaseModel(analysis.resolved) : undefined;
+  let hits: SearchHit[] = index.search(typed, { category: ref.category, limit: LIMIT });
+  if (base) {
+    const fitting = index.search(typed, { category: ref.category, baseModel: base, limit: LIMIT });
+    const first = new Set(fitting.map((h) => h.location));
+    hits = [...fitting, ...hits.filter((h) => !first.has(h.location))].slice(0, LIMIT);
+  }
   const range = rangeOf(doc, ref);
   const seen = new Set<string>();
   const items: CompletionItem[] = [];
@@ -27,7 +36,9 @@ export function modelCompletions(doc: TextDocument, analysis: WorkflowAnalysis, 
     seen.add(location.name);
     const item = CompletionItem.create(location.name);
     item.kind = CompletionItemKind.File;
-    item.detail = `${location.category ?? 'model'} · ${formatSize(location.size)}`;
+    const family = location.baseModel ? `${baseModelLabel(location.baseModel)} · ` : '';
+    item.detail = `${location.category ?? 'model'} · ${family}${formatSize(location.size)}`;
+    item.labelDetails = location.baseModel ? { description: baseModelLabel(location.baseModel) } : undefined;
     item.documentation = `${location.root}/${location.relativePath}`;
     item.textEdit = TextEdit.replace(range, jsonStringBody(location.name));
     item.filterText = location.name;
@@ -44,7 +55,7 @@ export function registerCompletion(ctx: FeatureContext): void {
       const doc = ctx.documents.get(params.textDocument.uri);
       if (!doc || !isJson(doc)) return null;
       const view = ctx.index.view();
-      return modelCompletions(doc, await analyze(ctx, doc, view), view.snapshot, doc.offsetAt(params.position));
+      return modelCompletions(doc, await analyze(ctx, doc, view, token), view.snapshot, doc.offsetAt(params.position));
     }),
   );
 }

@@ -1,7 +1,7 @@
 // Turning resolutions and manifest checks into LSP diagnostics (DESIGN.md §8): stable codes, the
 // severities of the table, messages that name the category, the best candidate and a download
 // source, and ranges that cover the value inside its quotes.
-import { Diagnostic, DiagnosticSeverity, DiagnosticTag, Range } from 'vscode-languageserver';
+import { type CancellationToken, Diagnostic, DiagnosticSeverity, DiagnosticTag, Range } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { IndexSnapshot } from '../core/index/snapshot';
 import { manifestModelStatus } from '../core/manifest/query';
@@ -10,6 +10,7 @@ import { normalizeRelativePath } from '../core/categories';
 import type { Span } from '../core/text';
 import type { ResolvedReference } from '../core/resolve';
 import type { WorkflowAnalysis } from './analysis';
+import { baseModelMismatchMessage } from '../core/resolve/mismatchMessage';
 import { hostOf } from './format';
 import { createDiagnosticsChannel, type DiagnosticsChannel } from './diagnosticsChannel';
 import { analyze, isManifest, openManifest, type FeatureContext } from './featureContext';
@@ -27,7 +28,8 @@ export type DiagnosticCode =
   | 'mapped-path-differs'
   | 'manifest-model-not-local'
   | 'manifest-invalid'
-  | 'manifest-unknown-hash';
+  | 'manifest-unknown-hash'
+  | 'base-model-mismatch';
 
 /** What code actions need to find the diagnostic's subject again. */
 export type DiagnosticData = { kind: 'reference'; offset: number } | { kind: 'manifest-hash'; hash: string };
@@ -52,10 +54,20 @@ function make(doc: TextDocument, span: Span, severity: DiagnosticSeverity, code:
 
 const where = (category: string | null) => (category ? `${category}/` : 'any model folder');
 
-function missingMessage(r: ResolvedReference & { resolution: { status: 'missing' } }): string {
+/**
+ * How many distinct missing names a diagnostics run searches the index for, to name the closest model
+ * in the message. Each search reads a whole category list; a workflow with thousands of missing names
+ * would spend seconds on messages nobody reads at once. Beyond this, the message omits the closest
+ * model; the hover and the quick fixes of that reference still search it (when asked).
+ */
+export const NAMED_CANDIDATE_SEARCHES = 100;
+
+function missingMessage(r: ResolvedReference & { resolution: { status: 'missing' } }, searched: Set<string>): string {
   const { reference: ref, resolution } = r;
   const parts = [`Model '${ref.value}' was not found in ${where(ref.category)}.`];
-  const best = resolution.candidates[0];
+  const key = `${ref.category ?? ''}\u0000${ref.value}`;
+  if (!searched.has(key) && searched.size < NAMED_CANDIDATE_SEARCHES) searched.add(key);
+  const best = searched.has(key) ? resolution.candidates[0] : undefined;
   // A weak ("possible") match is named in the hover, not in the message: it is usually noise.
   if (best && best.confidence !== 'possible') parts.push(`Closest indexed model: '${best.location.name}' (${Math.round(best.score * 100)}%, ${best.confidence}).`);
   if (resolution.downloadUrls[0]) parts.push(`Download source: ${hostOf(resolution.downloadUrls[0])}.`);
@@ -65,6 +77,7 @@ function missingMessage(r: ResolvedReference & { resolution: { status: 'missing'
 export function workflowDiagnostics(doc: TextDocument, analysis: WorkflowAnalysis): Diagnostic[] {
   const out: Diagnostic[] = [];
   if (!analysis.isWorkflow) return out;
+  const searched = new Set<string>();
   for (const e of analysis.parsed.errors) {
     out.push(make(doc, { offset: e.offset, length: Math.max(e.length, 1) }, DiagnosticSeverity.Error, 'invalid-workflow', `This workflow cannot be read: ${e.message}.`));
   }
@@ -81,7 +94,7 @@ export function workflowDiagnostics(doc: TextDocument, analysis: WorkflowAnalysi
         } else if (ref.kind === 'embedding') {
           out.push(make(doc, ref, DiagnosticSeverity.Warning, 'missing-embedding', `Embedding '${ref.value}' was not found in embeddings/ (ComfyUI will ignore it).`, data));
         } else {
-          out.push(make(doc, ref, DiagnosticSeverity.Error, 'missing-model', missingMessage(r as ResolvedReference & { resolution: { status: 'missing' } }), data));
+          out.push(make(doc, ref, DiagnosticSeverity.Error, 'missing-model', missingMessage(r as ResolvedReference & { resolution: { status: 'missing' } }, searched), data));
         }
         break;
       }
@@ -106,6 +119,9 @@ export function workflowDiagnostics(doc: TextDocument, analysis: WorkflowAnalysi
       case 'inactive':
         break;
     }
+  }
+  for (const m of analysis.mismatches) {
+    out.push(make(doc, m.reference, DiagnosticSeverity.Warning, 'base-model-mismatch', baseModelMismatchMessage(m), { kind: 'reference', offset: m.reference.offset }));
   }
   return out;
 }
@@ -138,9 +154,9 @@ export function manifestDiagnostics(doc: TextDocument, manifest: Manifest, index
  * (diagnosticsChannel.ts): one computation serves both.
  */
 export function registerDiagnostics(ctx: FeatureContext): DiagnosticsChannel {
-  const compute = async (doc: TextDocument): Promise<Diagnostic[]> => {
+  const compute = async (doc: TextDocument, token: CancellationToken): Promise<Diagnostic[]> => {
     const view = ctx.index.view();
-    return isManifest(doc.uri) ? manifestDiagnostics(doc, openManifest(ctx, doc), view.snapshot) : workflowDiagnostics(doc, await analyze(ctx, doc, view));
+    return isManifest(doc.uri) ? manifestDiagnostics(doc, openManifest(ctx, doc), view.snapshot) : workflowDiagnostics(doc, await analyze(ctx, doc, view, token));
   };
   const { connection, documents, client, log, now } = ctx;
   return createDiagnosticsChannel({ connection, documents, client, compute, log, now });

@@ -5,12 +5,13 @@ import type { ResolvedReference } from '../core/resolve';
 import type { ModelInfo } from '../core/types';
 import { formatSize } from '../protocol/format';
 import { analyze, isManifest, openManifest, type FeatureContext } from './featureContext';
+import { headerLines, previewOf } from './modelHover';
 import { manifestHashAt, referenceAt } from './referenceAt';
 import { runSafe } from './runSafe';
 
 const code = (s: string) => `\`${s.replace(/`/g, "'")}\``;
 
-function modelLines(model: ModelInfo | undefined, hash: string): string[] {
+function modelLines(model: ModelInfo | undefined, hash: string, preview: string | undefined): string[] {
   if (!model) return [`Quick hash ${code(hash)} · not in the model index`];
   const lines = [`**Size** ${formatSize(model.size)} · **quick hash** ${code(model.hash)}`];
   if (model.sha256) lines.push(`**SHA-256** ${code(model.sha256)}`);
@@ -20,7 +21,7 @@ function modelLines(model: ModelInfo | undefined, hash: string): string[] {
     for (const l of model.locations.slice(0, 8)) lines.push(`- ${code(`${l.root}/${l.relativePath}`)}`);
   } else lines.push('**No file** of this model is present any more.');
   if (model.sources.length) lines.push(`**Sources** ${model.sources.map((s) => `[${s.type}](${s.url})`).join(' · ')}`);
-  return lines;
+  return [...headerLines(model, preview), ...lines];
 }
 
 function usedBy(manifest: Manifest | undefined, hash: string): string[] {
@@ -37,7 +38,8 @@ const STATUS: Record<string, string> = {
   hash: 'found by its embedded hash',
 };
 
-export function referenceHover(r: ResolvedReference, model: (hash: string) => ModelInfo | undefined, manifest: Manifest): string {
+/** `model` is the resolved model as this window sees it, `preview` its preview image file. */
+export function referenceHover(r: ResolvedReference, model: ModelInfo | undefined, manifest: Manifest, preview?: string): string {
   const { reference: ref, resolution: res } = r;
   const head = `**${ref.category ?? 'model'}** ${code(ref.value)} — ${ref.nodeType} (node ${ref.nodeId})`;
   const lines = [head, ''];
@@ -45,7 +47,7 @@ export function referenceHover(r: ResolvedReference, model: (hash: string) => Mo
     case 'resolved': {
       const flags = res.flags.length ? ` — ⚠ ${res.flags.join(', ')}` : '';
       lines.push(`✔ ${STATUS[res.via]}: ${code(res.location.name)}${flags}`, '');
-      lines.push(...modelLines(model(res.location.hash), res.location.hash), ...usedBy(manifest, res.location.hash));
+      lines.push(...modelLines(model, res.location.hash, preview), ...usedBy(manifest, res.location.hash));
       break;
     }
     case 'missing': {
@@ -68,8 +70,8 @@ export function referenceHover(r: ResolvedReference, model: (hash: string) => Mo
   return lines.join('\n');
 }
 
-export function manifestHashHover(hash: string, filename: string | undefined, model: ModelInfo | undefined, manifest: Manifest): string {
-  return [`**${filename ?? 'model'}** ${code(hash)}`, '', ...modelLines(model, hash), ...usedBy(manifest, hash)].join('\n');
+export function manifestHashHover(hash: string, filename: string | undefined, model: ModelInfo | undefined, manifest: Manifest, preview?: string): string {
+  return [`**${filename ?? 'model'}** ${code(hash)}`, '', ...modelLines(model, hash, preview), ...usedBy(manifest, hash)].join('\n');
 }
 
 /** Hovers over workflow references and manifest hashes, from this window's view of the index. */
@@ -83,11 +85,15 @@ export function registerHover(ctx: FeatureContext): void {
       if (isManifest(doc.uri)) {
         const manifest = openManifest(ctx, doc);
         const at = manifestHashAt(manifest, offset);
-        return at ? { contents: { kind: 'markdown' as const, value: manifestHashHover(at.hash, at.model?.filename, view.model(at.hash), manifest) } } : null;
+        if (!at) return null;
+        const model = view.model(at.hash);
+        return { contents: { kind: 'markdown' as const, value: manifestHashHover(at.hash, at.model?.filename, model, manifest, await previewOf(model)) } };
       }
-      const analysis = await analyze(ctx, doc, view);
+      const analysis = await analyze(ctx, doc, view, token);
       const r = referenceAt(analysis, offset);
-      return r ? { contents: { kind: 'markdown' as const, value: referenceHover(r, view.model, analysis.manifest.manifest) } } : null;
+      if (!r) return null;
+      const model = r.resolution.status === 'resolved' ? view.model(r.resolution.location.hash) : undefined;
+      return { contents: { kind: 'markdown' as const, value: referenceHover(r, model, analysis.manifest.manifest, await previewOf(model)) } };
     }),
   );
 }

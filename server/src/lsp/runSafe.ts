@@ -12,6 +12,8 @@ export async function runSafe<T>(log: Logger, token: CancellationToken, what: st
     return result;
   } catch (err) {
     if (err instanceof ResponseError) throw err;
+    // Work stopped by the token (e.g. an analysis aborted between slices) is a cancellation, not a failure.
+    if (token.isCancellationRequested) throw new ResponseError(LSPErrorCodes.RequestCancelled, 'cancelled');
     log.error(`${what} failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
     return fallback;
   }

@@ -23,6 +23,8 @@ export interface SearchModelItem {
   root: string;
   size: number;
   score: number;
+  /** Read from the model's header (sd1, sd2, sdxl, sd3, flux, other:<name>); absent when unknown. */
+  baseModel?: string;
 }
 
 /** `comfyModels/searchModels`: ranked search over the index by name, path or hash prefix. */

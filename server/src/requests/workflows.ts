@@ -52,7 +52,7 @@ export class WorkspaceWorkflows {
     // The manifest is read ahead (manifest cache): the analysis itself does no disk I/O.
     const [settings] = await Promise.all([this.deps.settings(uri), this.deps.files.loadManifestOf(path)]);
     const view = this.deps.view();
-    return { doc, analysis: this.deps.analyzer.analyze(doc, view.snapshot, settings, view.fuzzy) };
+    return { doc, analysis: await this.deps.analyzer.analyze(doc, view.snapshot, settings, view.fuzzy) };
   }
 
   async summaries(token?: CancellationToken): Promise<WorkflowSummary[]> {

@@ -74,7 +74,9 @@ test('the quick fix "Map to indexed model" writes pyproject.toml and the error g
   const editor = await openWorkflow(workflows.missing);
   const uri = editor.document.uri;
   const [missing] = (await diagnosticsWhere(uri, (d) => d.some((x) => codeOf(x) === 'missing-model'))).filter((x) => codeOf(x) === 'missing-model');
-  const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, missing.range, vscode.CodeActionKind.QuickFix.value);
+  // The map fix of a closed pyproject.toml gets its edit from codeAction/resolve (computed on the file as it
+  // is when applied); the last argument asks VS Code to resolve the actions, as applying one from the bulb does.
+  const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, missing.range, vscode.CodeActionKind.QuickFix.value, 100);
   const map = actions.find((a) => a.title === "Map to indexed model 'checkpoints/dreamshaper_8.safetensors'");
   assert.ok(map?.edit, `the map fix is offered: ${actions.map((a) => a.title).join(' | ')}`);
   assert.equal(map.isPreferred, true);

@@ -6,7 +6,8 @@ import { join, resolve } from 'node:path';
 import { readManifest } from '../../core/manifest/read';
 import { workflowMappings } from '../../core/manifest/query';
 import { workflowRelativePath } from '../../core/manifest/discover';
-import { resolveReferences, type ResolvedReference } from '../../core/resolve';
+import { resolveReferences, workflowBaseModelMismatches, type ResolvedReference } from '../../core/resolve';
+import { baseModelMismatchMessage } from '../../core/resolve/mismatchMessage';
 import type { IndexQuery } from '../../core/types';
 import { looksLikeWorkflow } from '../../core/workflow';
 import type { CliCommand } from '../command';
@@ -70,7 +71,7 @@ function checked(r: ResolvedReference): CheckedRef {
 
 const isProblem = (r: CheckedRef): boolean => r.status === 'missing' || r.status === 'ambiguous' || (r.status === 'resolved' && !!r.flags?.length);
 
-function refLine(r: CheckedRef, resolved: ResolvedReference): string {
+function refLine(r: CheckedRef, resolved: ResolvedReference, note?: string): string {
   const name = `${r.category ?? '?'}/${r.value}`;
   const where = whereText(resolved.reference);
   if (r.status === 'inactive') return `  ○ ${name}  ${where}  (inactive)\n`;
@@ -81,7 +82,7 @@ function refLine(r: CheckedRef, resolved: ResolvedReference): string {
     return `  ✖ ${name}  ${where}  ${hints.filter(Boolean).join('; ')}\n`;
   }
   const flagged = r.flags?.length ? `  ⚠ ${r.flags.join(', ')}` : '';
-  return `  ${r.flags?.length ? '⚠' : '✔'} ${name}  ${where}  → ${r.resolvedPath} (${r.via})${flagged}\n`;
+  return `  ${r.flags?.length ? '⚠' : '✔'} ${name}  ${where}  → ${r.resolvedPath} (${r.via})${flagged}\n${note ? `      ${note}\n` : ''}`;
 }
 
 function mappingsFor(ctx: CliContext, workflowPath: string): ReadonlyMap<string, { hash: string }> | undefined {
@@ -98,9 +99,15 @@ function checkOne(ctx: CliContext, wf: WorkflowFile, index: IndexQuery): { json:
   }
   const resolved = resolveReferences(wf.parsed.references, { index, mappings: mappingsFor(ctx, wf.path) });
   const refs = resolved.map(checked);
+  const notes = new Map<ResolvedReference, string>();
+  for (const m of workflowBaseModelMismatches(wf.text, resolved)) {
+    const i = resolved.findIndex((r) => r.reference === m.reference);
+    refs[i].flags = [...(refs[i].flags ?? []), 'base-model-mismatch'];
+    notes.set(resolved[i], baseModelMismatchMessage(m));
+  }
   const problems = refs.filter(isProblem).length;
   const header = wf.parsed.format ? `${wf.path}: ${refs.length} references, ${problems} problem${problems === 1 ? '' : 's'}\n` : `${wf.path}: not a ComfyUI workflow\n`;
-  return { json: { path: wf.path, references: refs }, text: header + refs.map((r, i) => refLine(r, resolved[i])).join(''), problem: problems > 0 };
+  return { json: { path: wf.path, references: refs }, text: header + refs.map((r, i) => refLine(r, resolved[i], notes.get(resolved[i]))).join(''), problem: problems > 0 };
 }
 
 export const checkCommand: CliCommand = {

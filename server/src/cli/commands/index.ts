@@ -7,6 +7,7 @@ import type { CliCommand } from '../command';
 import { EXIT_OK, UsageError } from '../errors';
 import { cliRoots, openIndex, scopedLocations, syncCli } from '../indexContext';
 import { canonicalCategory } from '../../core/categories';
+import { parseModelQuery } from '../../core/modelInfo/query';
 
 interface ListRow {
   hash: string;
@@ -15,20 +16,25 @@ interface ListRow {
   relativePath: string;
   root: string;
   size: number;
+  baseModel?: string;
   locations?: { root: string; relativePath: string }[];
   sources: { type: string; url: string }[];
   score?: number;
 }
 
 function row(store: IndexStore, l: IndexedLocation): ListRow {
-  return { hash: l.hash, filename: l.filename, category: l.category, relativePath: l.relativePath, root: l.root, size: l.size, sources: store.sources(l.hash).map(({ type, url }) => ({ type, url })) };
+  return {
+    hash: l.hash, filename: l.filename, category: l.category, relativePath: l.relativePath, root: l.root, size: l.size,
+    ...(l.baseModel && { baseModel: l.baseModel }),
+    sources: store.sources(l.hash).map(({ type, url }) => ({ type, url })),
+  };
 }
 
 const text = (rows: ListRow[]) =>
-  rows.map((r) => `${r.hash}  ${r.category ?? '-'}  ${r.relativePath}${r.locations ? ` (+${r.locations.length - 1} more)` : ''}  [${r.root}]\n`).join('');
+  rows.map((r) => `${r.hash}  ${r.category ?? '-'}  ${r.baseModel ? `${r.baseModel}  ` : ''}${r.relativePath}${r.locations ? ` (+${r.locations.length - 1} more)` : ''}  [${r.root}]\n`).join('');
 
 export const indexCommand: CliCommand = {
-  usage: 'index sync | index status | index list [--category C] [--duplicates] | index find <query>',
+  usage: 'index sync | index status | index list [--category C] [--duplicates] | index find <query> (base:sdxl filters by base model)',
   async run(ctx: CliContext): Promise<number> {
     const [, sub, ...rest] = ctx.args.positionals;
     if (!['sync', 'status', 'list', 'find'].includes(sub ?? '')) throw new UsageError('index needs sync, status, list or find');
@@ -52,7 +58,8 @@ export const indexCommand: CliCommand = {
         return EXIT_OK;
       }
       if (sub === 'find') {
-        const hits = store.snapshot().search(rest.join(' '), { category: flag(ctx.args, 'category') ?? null, limit: 50 });
+        const query = parseModelQuery(rest.join(' '));
+        const hits = store.snapshot().search(query.text, { category: flag(ctx.args, 'category') ?? null, baseModel: query.baseModel, limit: 50 });
         const allowed = new Set(locations);
         const rows = hits.filter((h) => allowed.has(h.location)).map((h) => ({ ...row(store, h.location), score: Number(h.score.toFixed(2)) }));
         output(ctx, rows, () => text(rows) || 'No match.\n');

@@ -13,6 +13,7 @@ import type { IndexStore } from '../../core/index/store';
 import { workflowRelativePath } from '../../core/manifest/discover';
 import type { ManifestEdit } from '../../core/manifest/edit';
 import { editManifestFile, readManifestText } from '../../core/manifest/file';
+import { QUICK_EDIT_FROM } from '../../core/manifest/quickEdit';
 import { modelEntryFor } from '../../core/manifest/entry';
 import { manifestModelStatus, workflowKeyOf } from '../../core/manifest/query';
 import { readManifest } from '../../core/manifest/read';
@@ -43,11 +44,20 @@ const manifestPath = (ctx: CliContext) => join(ctx.projectDir, 'pyproject.toml')
 
 async function loadManifest(ctx: CliContext): Promise<Manifest> {
   const { text } = await readManifestText(manifestPath(ctx));
+  return parsedManifest(ctx, text);
+}
+
+function parsedManifest(ctx: CliContext, text: string): Manifest {
   const manifest = readManifest(text);
   if (manifest.malformed) throw new InputError(`${manifestPath(ctx)}: ${manifest.problems[0].message}`);
   return manifest;
 }
 
+/** Edit the manifest under its lock (on the text current then); warnings go to stderr. */
+async function editManifest(ctx: CliContext, edits: ManifestEdit[]): Promise<void> {
+  const { warnings } = await editManifestFile(manifestPath(ctx), edits);
+  for (const w of warnings) ctx.io.stderr(`warning: ${w}\n`);
+}
 
 /** Live locations grouped by model, for the identifier given to `model add`. */
 function findModels(store: IndexStore, id: string): Map<string, IndexedLocation[]> {
@@ -94,7 +104,12 @@ function mappingEdits(ctx: CliContext, store: IndexStore, manifest: Manifest, wo
 }
 
 async function add(ctx: CliContext, id: string): Promise<number> {
-  const manifest = await loadManifest(ctx);
+  const { text } = await readManifestText(manifestPath(ctx));
+  // A big manifest is parsed only when the entry needs what it holds (this model's sources, a workflow
+  // key); a model it does not mention is added by core/manifest/quickEdit.ts without reading it all.
+  const workflow = flag(ctx.args, 'workflow');
+  let parsed: Manifest | undefined = text.length < QUICK_EDIT_FROM || workflow ? parsedManifest(ctx, text) : undefined;
+  const manifestFor = (hash: string) => (parsed ??= text.includes(hash) ? parsedManifest(ctx, text) : readManifest(''));
   const table: ModelTable = hasFlag(ctx.args, 'optional') ? 'optional' : 'required';
   return withSyncedIndex(ctx, async (store) => {
     const found = findModels(store, id);
@@ -107,10 +122,11 @@ async function add(ctx: CliContext, id: string): Promise<number> {
       const list = [...found.values()].map((ls) => `  ${ls[0].hash}  ${ls[0].relativePath}`).join('\n');
       throw new InputError(`'${id}' matches ${found.size} models; give the hash:\n${list}`);
     }
-    const entry = entryFor(store, [...found.values()][0], manifest);
-    const workflow = flag(ctx.args, 'workflow');
+    const [locations] = found.values();
+    const manifest = manifestFor(locations[0].hash);
+    const entry = entryFor(store, locations, manifest);
     const mappings = workflow ? mappingEdits(ctx, store, manifest, workflow, entry.hash) : [];
-    await editManifestFile(manifestPath(ctx), [{ kind: 'add-model', table, model: entry }, ...mappings]);
+    await editManifest(ctx, [{ kind: 'add-model', table, model: entry }, ...mappings]);
     const result = { hash: entry.hash, table, filename: entry.filename, relativePath: entry.relativePath, mappings: mappings.length };
     output(ctx, result, () => `Added ${table} model ${entry.filename} [${entry.hash}]${mappings.length ? ` and ${mappings.length} mapping(s)` : ''} to ${manifestPath(ctx)}\n`);
     return EXIT_OK;
@@ -127,7 +143,7 @@ async function remove(ctx: CliContext, id: string): Promise<number> {
   for (const wf of manifest.workflows.values()) {
     for (const m of wf.mappings.values()) if (m.hash === hash) mappings.push({ kind: 'remove-mapping', workflow: wf.key, reference: m.reference });
   }
-  await editManifestFile(manifestPath(ctx), [{ kind: 'remove-model', hash }, ...mappings]);
+  await editManifest(ctx, [{ kind: 'remove-model', hash }, ...mappings]);
   output(ctx, { hash, mappings: mappings.length }, () => `Removed model ${hash}${mappings.length ? ` and ${mappings.length} mapping(s)` : ''}\n`);
   return EXIT_OK;
 }

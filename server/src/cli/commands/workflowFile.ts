@@ -1,6 +1,7 @@
 // Reading workflow files for `refs` and `check`: one parse, the JSON shape of a reference
 // (DESIGN.md §12 `refs`), and a one-line human rendering of where a reference sits.
-import { readFileSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readFileSync } from 'node:fs';
+import { InputError } from '../errors';
 import type { ModelReference } from '../../core/types';
 import { parseWorkflow, type ParsedWorkflow } from '../../core/workflow';
 
@@ -10,14 +11,24 @@ export interface WorkflowFile {
   parsed: ParsedWorkflow;
 }
 
-/** Read and parse; throws only when the file cannot be read (message names the file). */
+/**
+ * Read and parse; throws an InputError (exit 2) only when the file cannot be read, naming the file. Opened
+ * non-blocking and checked to be a regular file first: a FIFO would otherwise wait for a writer forever.
+ */
 export function readWorkflowFile(path: string): WorkflowFile {
   let text: string;
+  let fd: number | undefined;
   try {
-    text = readFileSync(path, 'utf8');
+    fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+    if (!fstatSync(fd).isFile()) throw new InputError(`cannot read ${path}: not a regular file`);
+    text = readFileSync(fd, 'utf8');
   } catch (err) {
-    throw new Error(`cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? (err instanceof Error ? err.message : err)}`);
+    if (err instanceof InputError) throw err;
+    throw new InputError(`cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? (err instanceof Error ? err.message : err)}`);
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1); // a byte order mark, as editors and ComfyUI allow
   return { path, text, parsed: parseWorkflow(text) };
 }
 

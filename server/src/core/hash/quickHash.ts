@@ -1,6 +1,6 @@
 // ComfyDock's quick ("short") hash, bit-exact (DESIGN.md §3, reference/comfygit.md §1.1):
 // BLAKE3(decimal size ‖ first min(S, 5 MiB) ‖ [S > 30 MiB: 5 MiB at ⌊S/2⌋ − 2.5 MiB ‖ last 5 MiB])[:16 hex].
-import { promises as fsp } from 'node:fs';
+import { constants, promises as fsp } from 'node:fs';
 import { newBlake3 } from './blake3';
 import { readExactly } from './read';
 
@@ -33,7 +33,8 @@ const MAX_SPARE = 4;
 
 /** Quick hash of a file; size and mtime come from the same open file (fstat), as the spec requires. */
 export async function quickHashFile(path: string): Promise<QuickHashResult> {
-  const fd = await fsp.open(path, 'r');
+  // O_NONBLOCK: a FIFO put where a model was would block the open (and a thread) until a writer came.
+  const fd = await fsp.open(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
   const buffer = spareBuffers.pop() ?? Buffer.allocUnsafeSlow(SAMPLE_CHUNK);
   try {
     const stat = await fd.stat();

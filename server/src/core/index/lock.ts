@@ -1,4 +1,4 @@
-// Cross-process lock for the index file: `<index>.lock` created exclusively, holding the owner's pid.
+// Cross-process lock for a file (the index, a manifest): `<file>.lock` created exclusively, holding the owner's pid.
 // Waiting is driven by fs.watch on the lock's folder: the holder's release (unlink) wakes every waiter, which
 // then races to create the file. A holder that dies sends no event, so a watchdog deadline bounds how long
 // that can go unseen: when it passes, the waiter checks the holder's pid and breaks a dead (or stale) lock.
@@ -20,30 +20,45 @@ function alive(pid: number): boolean {
   }
 }
 
+/**
+ * Create the lock holding our pid in one step: the pid is written to a private file that is then hard
+ * linked to the lock's name (which fails when it exists). So a lock file never lacks its pid, and one
+ * that names no live process is a leftover to break at once.
+ */
 async function tryCreate(lockPath: string): Promise<boolean> {
+  const mine = `${lockPath}.${process.pid}.${Math.random().toString(36).slice(2)}`;
+  await fsp.writeFile(mine, String(process.pid), { flag: 'wx' });
   try {
-    await fsp.writeFile(lockPath, String(process.pid), { flag: 'wx' });
+    await fsp.link(mine, lockPath);
     return true;
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    throw err;
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') return false;
+    if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP') throw err;
+    // No hard links on this file system: exclusive create (the pid follows a moment later).
+    return fsp.writeFile(lockPath, String(process.pid), { flag: 'wx' }).then(() => true, (e) => {
+      if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
+      throw e;
+    });
+  } finally {
+    await fsp.rm(mine, { force: true });
   }
 }
 
-/** The live holder's pid (0 while it is still writing it), or undefined when the lock is gone or was broken. */
+/** The live holder's pid, or undefined when the lock is gone or was broken. */
 async function liveHolder(lockPath: string): Promise<number | undefined> {
   let pid: number;
   let ageMs: number;
   try {
     const [text, st] = await Promise.all([fsp.readFile(lockPath, 'utf8'), fsp.stat(lockPath)]);
-    pid = Number(text);
+    pid = Number(text.trim() || NaN);
     ageMs = Date.now() - st.mtimeMs;
   } catch {
     return undefined; // released between the attempt and this look
   }
-  // An empty pid is a holder between creating the file and writing it: alive unless it is stale.
-  const dead = Number.isInteger(pid) && pid > 0 && !alive(pid);
-  if (!dead && ageMs <= STALE_MS) return Number.isInteger(pid) ? pid : 0;
+  // Empty or garbage names no holder (ours are written whole, see tryCreate); a dead pid holds nothing.
+  const holder = Number.isInteger(pid) && pid > 0 && alive(pid);
+  if (holder && ageMs <= STALE_MS) return pid;
   await fsp.rm(lockPath, { force: true });
   return undefined;
 }

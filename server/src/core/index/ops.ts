@@ -2,6 +2,7 @@
 // and journaled; a save that finds the file changed by another process re-applies the journal onto the
 // fresh copy. So each operation is an idempotent upsert or delete.
 import type { Database, SqlValue, Statement } from 'sql.js';
+import type { ModelHeaderInfo } from '../modelInfo/types';
 import type { ModelSource } from '../types';
 import type { IndexedLocation } from './snapshot';
 
@@ -12,6 +13,8 @@ export type IndexOp =
   | { op: 'fullHashes'; hash: string; sha256: string; blake3: string; origin: string }
   | { op: 'locate'; location: IndexedLocation; lastSeen: number }
   | { op: 'unlocate'; root: string; rootCategory: string | null; relativePath: string }
+  /** What the header of the file at this location says (null: unreadable or not a header format), and the stamp it was read at. */
+  | { op: 'header'; hash: string; info: ModelHeaderInfo | null; root: string; rootCategory: string | null; relativePath: string; stamp: string }
   | { op: 'source'; hash: string; source: ModelSource; addedAt: number }
   | { op: 'unsource'; hash: string; url: string }
   | { op: 'rememberRoot'; root: string; rootCategory: string | null; addedAt: number }
@@ -62,6 +65,12 @@ export function applyOp(db: Database, o: IndexOp): void {
     }
     case 'unlocate':
       run(db, 'DELETE FROM model_locations WHERE root = ? AND root_category = ? AND relative_path = ?', [o.root, o.rootCategory ?? '', o.relativePath]);
+      return;
+    case 'header':
+      run(db, 'UPDATE models SET base_model = ?, model_kind = ?, header_info = ? WHERE hash = ?', [
+        o.info?.baseModel ?? null, o.info?.kind ?? null, o.info ? JSON.stringify(o.info) : null, o.hash,
+      ]);
+      run(db, 'UPDATE model_locations SET header_stamp = ? WHERE root = ? AND root_category = ? AND relative_path = ?', [o.stamp, o.root, o.rootCategory ?? '', o.relativePath]);
       return;
     case 'source':
       run(db, 

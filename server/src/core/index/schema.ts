@@ -44,11 +44,36 @@ const MIGRATIONS: string[] = [
      added_at INTEGER NOT NULL,
      PRIMARY KEY (root, root_category)
    );`,
+  // What each model is, read from its own header (DESIGN.md §4); header_stamp says at which
+  // reader version, size and mtime a location's header was read, so a changed file is read again.
+  `ALTER TABLE models ADD COLUMN base_model TEXT;        -- sd1 | sd2 | sdxl | sd3 | flux | other:<name>
+   ALTER TABLE models ADD COLUMN model_kind TEXT;        -- lora | lycoris | checkpoint | …
+   ALTER TABLE models ADD COLUMN header_info TEXT;       -- JSON ModelHeaderInfo (trained words, title, thumbnail)
+   ALTER TABLE model_locations ADD COLUMN header_stamp TEXT;`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
+/** `PRAGMA application_id` of our databases ('CmMd'): another program's SQLite file is told apart by it. */
+export const APPLICATION_ID = 0x436d4d64;
+
 export class NewerSchemaError extends Error {}
+
+/** A database that belongs to another program: it is never migrated into, set aside or overwritten. */
+export class ForeignDatabaseError extends Error {}
+
+/**
+ * Refuse a database that is not ours: another application id, or (without one: ours before it was set)
+ * tables that are not ours. An empty database is ours to fill.
+ */
+export function assertOurs(db: Database, path: string): void {
+  const id = Number(db.exec('PRAGMA application_id')[0]?.values[0]?.[0] ?? 0);
+  if (id === APPLICATION_ID) return;
+  const tables = (db.exec(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`)[0]?.values ?? []).map((r) => String(r[0]));
+  const ours = new Set(['schema_info', 'models', 'model_locations', 'model_sources', 'remembered_roots']);
+  if (id === 0 && tables.every((t) => ours.has(t)) && (tables.length === 0 || tables.includes('schema_info'))) return;
+  throw new ForeignDatabaseError(`${path} is a database of another program, not a Comfy Models index; it is left untouched (choose another --index path)`);
+}
 
 export function schemaVersion(db: Database): number {
   const has = db.exec(`SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'schema_info'`);
@@ -61,6 +86,7 @@ export function schemaVersion(db: Database): number {
 export function migrate(db: Database): void {
   const from = schemaVersion(db);
   if (from > SCHEMA_VERSION) throw new NewerSchemaError(`the index was written by a newer Comfy Models (schema ${from} > ${SCHEMA_VERSION})`);
+  if (Number(db.exec('PRAGMA application_id')[0]?.values[0]?.[0] ?? 0) !== APPLICATION_ID) db.run(`PRAGMA application_id = ${APPLICATION_ID}`);
   if (from === SCHEMA_VERSION) return;
   db.run('BEGIN');
   try {
@@ -69,6 +95,7 @@ export function migrate(db: Database): void {
     db.run('DELETE FROM schema_info');
     db.run('INSERT INTO schema_info (version) VALUES (?)', [SCHEMA_VERSION]);
     db.run('COMMIT');
+    db.run(`PRAGMA user_version = ${SCHEMA_VERSION}`);
   } catch (err) {
     db.run('ROLLBACK');
     throw err;

@@ -1,6 +1,7 @@
 // The read side of the index: every live location held in memory with lookup maps, built once per index
 // generation. Diagnostics, completion and the search palette query this, never SQL.
 import { canonicalCategory } from '../categories';
+import type { BaseModel, ModelKind } from '../modelInfo/types';
 import { rootKey } from '../roots';
 import type { IndexQuery, ModelLocation } from '../types';
 
@@ -10,10 +11,17 @@ export interface IndexedLocation extends ModelLocation {
   rootCategory: string | null;
   sha256?: string;
   blake3?: string;
+  /** From the model's header (DESIGN.md §4); absent when unknown. */
+  baseModel?: BaseModel;
+  modelKind?: ModelKind;
+  /** The stamp its header was read at (core/modelInfo/read.ts headerStamp); absent: never read. */
+  headerStamp?: string;
 }
 
 export interface SearchOptions {
   category?: string | null;
+  /** Only models of this base model (a `base:` filter). */
+  baseModel?: BaseModel;
   limit?: number;
 }
 
@@ -270,6 +278,7 @@ export class IndexSnapshot implements IndexQuery {
     for (let i = 0; i < this.locations.length; i++) {
       const loc = this.locations[i];
       if (category !== undefined && loc.category !== category) continue;
+      if (options.baseModel !== undefined && loc.baseModel !== options.baseModel) continue;
       const score = q === '' ? 1 : this.score(loc, this.lowerNames[i], this.lowerFilenames[i], q, words, isHex);
       if (score > 0) hits.push({ location: loc, score });
     }

@@ -1,13 +1,15 @@
 // The index database (sql.js) on disk: open (migrate; set a corrupt file aside and start fresh), apply
 // operations, answer from an in-memory snapshot, and save atomically under a cross-process lock,
 // re-applying this process's changes onto whatever another process saved meanwhile.
-import { promises as fsp } from 'node:fs';
+import { constants, promises as fsp } from 'node:fs';
 import type { Database } from 'sql.js';
 import { nullLogger, type Logger } from '../log';
+import { parseHeaderInfo } from '../modelInfo/stored';
+import type { BaseModel, ModelKind } from '../modelInfo/types';
 import type { ModelInfo, ModelSource, SourceType } from '../types';
 import { withFileLock } from './lock';
 import { applyOp, releaseStatements, type IndexOp } from './ops';
-import { migrate, NewerSchemaError } from './schema';
+import { assertOurs, ForeignDatabaseError, migrate, NewerSchemaError } from './schema';
 import { IndexSnapshot, type IndexedLocation } from './snapshot';
 import { sqlite } from './sqlite';
 
@@ -24,26 +26,57 @@ async function stamp(path: string): Promise<FileStamp | undefined> {
 
 const sameStamp = (a?: FileStamp, b?: FileStamp) => a?.ino === b?.ino && a?.size === b?.size && a?.mtimeMs === b?.mtimeMs;
 
-/** Load the file into a migrated database; throws for unreadable or corrupt content. */
-async function load(path: string): Promise<Database | undefined> {
-  let bytes: Buffer;
+/** The index path names something that is not a file (a folder, a FIFO): the user's input to fix. */
+export class IndexFileError extends Error {}
+
+/** The bytes of the index file; a folder, FIFO or device is refused before it can block or be renamed. */
+async function readIndexFile(path: string): Promise<Buffer | undefined> {
+  let handle: fsp.FileHandle;
   try {
-    bytes = await fsp.readFile(path);
+    handle = await fsp.open(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return undefined;
+    if (code === 'EISDIR') throw new IndexFileError(`the index ${path} is not a file (it is a folder); give a file path with --index`);
     throw err;
   }
+  try {
+    const st = await handle.stat();
+    if (!st.isFile()) throw new IndexFileError(`the index ${path} is not a file (it is ${st.isDirectory() ? 'a folder' : st.isFIFO() ? 'a FIFO' : 'a special file'}); give a file path with --index`);
+    return await handle.readFile();
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Errors that are about the user's input, never a reason to set the file aside. */
+const notCorruption = (err: unknown) => err instanceof NewerSchemaError || err instanceof ForeignDatabaseError || err instanceof IndexFileError;
+
+/** Load the file into a migrated database; throws for unreadable or corrupt content. */
+async function load(path: string): Promise<Database | undefined> {
+  const bytes = await readIndexFile(path);
+  if (!bytes) return undefined;
   const SQL = await sqlite();
   const db = new SQL.Database(bytes);
   try {
     // sql.js only notices a non-database file on the first statement.
     db.exec('PRAGMA schema_version');
+    assertOurs(db, path);
+    // A damaged page deep in a table shows only when a query reaches it: check every page once, here.
+    const check = String(db.exec('PRAGMA quick_check(1)')[0]?.values[0]?.[0] ?? '');
+    if (check !== 'ok') throw new Error(`database disk image is malformed (${check.replace(/\*\*\* in database \w+ \*\*\*/, '').replace(/\s+/g, ' ').trim()})`);
     migrate(db);
     return db;
   } catch (err) {
     db.close();
     throw err;
   }
+}
+
+async function fresh(): Promise<Database> {
+  const db = new (await sqlite()).Database();
+  migrate(db);
+  return db;
 }
 
 export interface IndexStats {
@@ -74,23 +107,28 @@ export class IndexStore {
    * is refused (NewerSchemaError): it is never overwritten.
    */
   static async open(path: string, log: Logger = nullLogger): Promise<IndexStore> {
-    let message: string | undefined;
-    let db: Database | undefined;
-    const before = await stamp(path);
+    let before = await stamp(path);
     try {
-      db = await load(path);
+      const db = (await load(path)) ?? (await fresh());
+      return new IndexStore(path, db, before, log, undefined);
     } catch (err) {
-      if (err instanceof NewerSchemaError) throw err;
-      const aside = `${path}.corrupt-${new Date().toISOString().replace(/[:.]/g, '-')}`;
-      await fsp.rename(path, aside);
-      message = `The model index ${path} could not be read (${err instanceof Error ? err.message : err}); it was moved to ${aside} and a new index is being built.`;
-      log.error(message);
+      if (notCorruption(err)) throw err;
     }
-    if (!db) {
-      db = new (await sqlite()).Database();
-      migrate(db);
-    }
-    return new IndexStore(path, db, message ? undefined : before, log, message);
+    // Set aside under the lock: several processes may find the same corrupt file at once, and only the
+    // first may move it; the others then read what it left (nothing yet, or its fresh index).
+    return withFileLock(path, async () => {
+      before = await stamp(path);
+      try {
+        return new IndexStore(path, (await load(path)) ?? (await fresh()), before, log, undefined);
+      } catch (err) {
+        if (notCorruption(err)) throw err;
+        const aside = `${path}.corrupt-${new Date().toISOString().replace(/[:.]/g, '-')}-${process.pid}`;
+        await fsp.rename(path, aside);
+        const message = `The model index ${path} could not be read (${err instanceof Error ? err.message : err}); it was moved to ${aside} and a new index is being built.`;
+        log.error(message);
+        return new IndexStore(path, await fresh(), undefined, log, message);
+      }
+    });
   }
 
   get generation(): number {
@@ -121,17 +159,21 @@ export class IndexStore {
     if (this.cached?.generation === this.gen) return this.cached;
     const locations: IndexedLocation[] = [];
     const stmt = this.db.prepare(
-      `SELECT l.model_hash, l.root, l.root_category, l.relative_path, l.name, l.filename, l.category, l.size, l.mtime, m.sha256, m.blake3
+      `SELECT l.model_hash, l.root, l.root_category, l.relative_path, l.name, l.filename, l.category, l.size, l.mtime, m.sha256, m.blake3,
+         m.base_model, m.model_kind, l.header_stamp
        FROM model_locations l LEFT JOIN models m ON m.hash = l.model_hash ORDER BY l.root, l.relative_path`,
     );
     try {
       while (stmt.step()) {
-        const r = stmt.get() as [string, string, string, string, string, string, string | null, number, number, string | null, string | null];
+        const r = stmt.get() as [string, string, string, string, string, string, string | null, number, number, string | null, string | null, string | null, string | null, string | null];
         const loc: IndexedLocation = {
           hash: r[0], root: r[1], rootCategory: r[2] || null, relativePath: r[3], name: r[4], filename: r[5], category: r[6], size: r[7], mtimeMs: r[8],
         };
         if (r[9]) loc.sha256 = r[9];
         if (r[10]) loc.blake3 = r[10];
+        if (r[11]) loc.baseModel = r[11] as BaseModel;
+        if (r[12]) loc.modelKind = r[12] as ModelKind;
+        if (r[13]) loc.headerStamp = r[13];
         locations.push(loc);
       }
     } finally {
@@ -143,13 +185,15 @@ export class IndexStore {
 
   /** Everything known about one model (also when none of its files is present any more). */
   model(hash: string): ModelInfo | undefined {
-    const rows = this.rows('SELECT size, blake3, sha256, hash_origin FROM models WHERE hash = ?', [hash.toLowerCase()]);
+    const rows = this.rows('SELECT size, blake3, sha256, hash_origin, header_info FROM models WHERE hash = ?', [hash.toLowerCase()]);
     if (!rows.length) return undefined;
-    const [size, blake3, sha256, origin] = rows[0] as [number, string | null, string | null, string | null];
+    const [size, blake3, sha256, origin, header] = rows[0] as [number, string | null, string | null, string | null, string | null];
     const info: ModelInfo = { hash: hash.toLowerCase(), size, locations: [...this.snapshot().byHash(hash)], sources: this.sources(hash) };
     if (blake3) info.blake3 = blake3;
     if (sha256) info.sha256 = sha256;
     if (origin) info.hashOrigin = origin;
+    const parsed = parseHeaderInfo(header);
+    if (parsed) info.header = parsed;
     return info;
   }
 
@@ -198,8 +242,14 @@ export class IndexStore {
       if (current && !sameStamp(current, this.loadedStamp)) await this.rebaseOnto(current);
       const tmp = `${this.path}.tmp-${process.pid}`;
       releaseStatements(this.db); // export() frees every statement of the database
-      await fsp.writeFile(tmp, this.db.export());
-      await fsp.rename(tmp, this.path);
+      try {
+        await fsp.writeFile(tmp, this.db.export());
+        await fsp.rename(tmp, this.path);
+      } catch (err) {
+        await fsp.rm(tmp, { force: true, recursive: false }).catch(() => undefined);
+        // Name the user's file, not our temp file: that is the path they can act on.
+        throw new Error(`cannot save the model index ${this.path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+      }
       this.loadedStamp = await stamp(this.path);
       this.journal = [];
     });

@@ -1,10 +1,13 @@
 // Incremental sync of roots into the index (DESIGN.md §4): unchanged size + mtime → not re-hashed;
-// new/changed files → quick hash (+ full hashes from sidecars when present); vanished files lose their
+// new/changed files → quick hash (+ full hashes from sidecars when present) and a read of the model's own
+// header (core/modelInfo: base model, kind, …); an unchanged file whose header was not read at its size,
+// mtime and the current reader version gets only its header read; vanished files lose their
 // location (model rows and sources stay). Only locations under the given roots are touched, so two
 // processes syncing different roots into one file do not undo each other.
 import { HashPool } from '../hash/pool';
 import { QUICK_HASH_ALGORITHM, type QuickHashResult } from '../hash/quickHash';
 import { nullLogger, type Logger } from '../log';
+import { headerStamp, readModelInfo } from '../modelInfo/read';
 import { rootFilter, type ModelRoot } from '../roots';
 import { scanRoots, type ScannedFile } from '../scan';
 import { readSidecarHashes } from '../sidecars';
@@ -26,12 +29,16 @@ export interface SyncReport {
   hashed: number;
   unchanged: number;
   removed: number;
+  /** Files whose header was read (hashed files and unchanged files not read before). */
+  headers: number;
   /** Distinct models with a live location after the sync. */
   models: number;
   seconds: number;
   warnings: string[];
   /** True when the index content changed. */
   changed: boolean;
+  /** Roots that could not be read (unplugged drive, removed or unreadable folder): their rows are kept. */
+  offlineRoots: string[];
 }
 
 /** Files hashed per index update while a sync runs: keeps the in-memory index fresh without rebuilding it per file. */
@@ -49,32 +56,43 @@ export async function syncRoots(store: IndexStore, roots: readonly ModelRoot[], 
   const scan = await scanRoots(roots, options.signal);
   scan.warnings.forEach(warn);
   const before = store.snapshot();
-  const underRoots = rootFilter(roots);
+  // Only what a readable folder no longer lists is gone: an offline root or unreadable folder keeps its rows.
+  const offline = new Set(scan.unreachableRoots);
+  const underRoots = rootFilter(roots.filter((r) => !offline.has(r)));
+  const unlisted = (loc: IndexedLocation) =>
+    scan.skippedFolders.some((s) => s.root.path === loc.root && s.root.category === loc.rootCategory && (s.relativePath === '' || loc.relativePath.startsWith(`${s.relativePath}/`)));
   const seen = new Set<IndexedLocation>();
   const toHash: ScannedFile[] = [];
+  /** Unchanged files whose header this reader has not read yet (an index from before header reading, or an older reader). */
+  const toRead: { file: ScannedFile; hash: string }[] = [];
   for (const f of scan.files) {
     const old = before.at(f.root.path, f.root.category, f.relativePath);
     if (old) seen.add(old);
-    if (old && old.size === f.size && old.mtimeMs === f.mtimeMs) continue;
+    if (old && old.size === f.size && old.mtimeMs === f.mtimeMs) {
+      if (old.headerStamp !== headerStamp(f.size, f.mtimeMs)) toRead.push({ file: f, hash: old.hash });
+      continue;
+    }
     toHash.push(f);
   }
   const unchanged = scan.files.length - toHash.length;
+  const work = toHash.length + toRead.length;
 
   const ops: IndexOp[] = [];
   const flush = () => store.apply(ops.splice(0));
   let removed = 0;
-  // Vanished files (and everything under a root that cannot be read any more) lose their location.
+  // Vanished files lose their location.
   for (const loc of before.locations) {
-    if (seen.has(loc) || !underRoots(loc)) continue;
+    if (seen.has(loc) || !underRoots(loc) || unlisted(loc)) continue;
     ops.push({ op: 'unlocate', root: loc.root, rootCategory: loc.rootCategory, relativePath: loc.relativePath });
     removed++;
   }
   flush();
 
   let hashed = 0;
+  let headers = 0;
   let done = 0;
   let changed = false;
-  options.onProgress?.(0, toHash.length);
+  options.onProgress?.(0, work);
   // Starting worker threads costs more than hashing a handful of files here.
   const pool = options.pool ?? new HashPool(toHash.length >= 8 ? undefined : 0);
   try {
@@ -82,9 +100,25 @@ export async function syncRoots(store: IndexStore, roots: readonly ModelRoot[], 
     let next = 0;
     const lanes = Math.max(2, pool.threads * 2);
     const runLane = async () => {
-      while (next < toHash.length) {
+      while (next < work) {
         options.signal?.throwIfAborted();
-        await hashOne(toHash[next++]);
+        const i = next++;
+        if (i < toHash.length) await hashOne(toHash[i]);
+        else await readHeader(toRead[i - toHash.length]);
+      }
+    };
+    /** Only header bytes; a refused header is a warning and a null info, so it is not read again until the file changes. */
+    const header = async (f: ScannedFile, hash: string, size: number, mtimeMs: number) => {
+      const info = await readModelInfo(f.absPath, warn);
+      ops.push({ op: 'header', hash, info, root: f.root.path, rootCategory: f.root.category, relativePath: f.relativePath, stamp: headerStamp(size, mtimeMs) });
+      headers++;
+    };
+    const readHeader = async ({ file, hash }: { file: ScannedFile; hash: string }) => {
+      try {
+        await header(file, hash, file.size, file.mtimeMs);
+        if (ops.length >= BATCH * 2) flush();
+      } finally {
+        options.onProgress?.(++done, work);
       }
     };
     const hashOne = async (f: ScannedFile) => {
@@ -109,11 +143,12 @@ export async function syncRoots(store: IndexStore, roots: readonly ModelRoot[], 
           lastSeen: now,
           location: { hash: q.quickHash, root: f.root.path, rootCategory: f.root.category, relativePath: f.relativePath, name: f.name, filename: f.filename, category: f.category, size: q.size, mtimeMs: q.mtimeMs },
         });
+        await header(f, q.quickHash, q.size, q.mtimeMs);
         hashed++;
         if (ops.length >= BATCH * 2) flush();
       } finally {
         // Counted once its result is recorded: a cancellation at `done` keeps `done` files.
-        options.onProgress?.(++done, toHash.length);
+        options.onProgress?.(++done, work);
       }
     };
     // Settle every lane before flushing, so files in flight when a cancellation lands are kept too.
@@ -126,5 +161,5 @@ export async function syncRoots(store: IndexStore, roots: readonly ModelRoot[], 
     changed = store.dirty;
     await store.save(); // also after a cancellation: what was hashed is kept
   }
-  return { scanned: scan.files.length, hashed, unchanged, removed, models: store.snapshot().modelCount, seconds: (performance.now() - started) / 1000, warnings, changed };
+  return { scanned: scan.files.length, hashed, unchanged, removed, headers, models: store.snapshot().modelCount, seconds: (performance.now() - started) / 1000, warnings, changed, offlineRoots: scan.unreachableRoots.map((r) => r.path) };
 }

@@ -160,7 +160,7 @@ function editStep(text: string, edit: ManifestEdit): Step {
   }
 }
 
-function checkModel(model: ModelEntryInput): void {
+export function checkModel(model: ModelEntryInput): void {
   const why =
     (!QUICK_HASH.test(model.hash) && `'${model.hash}' is not a 16-character lowercase hex quick hash`) ||
     unsafeName(model.filename) || unsafeName(model.category) || unsafeRelativePath(model.relativePath) ||
@@ -175,7 +175,7 @@ function checkSource(source: ManifestSource): string | undefined {
   return unsafeUrl(source.url);
 }
 
-function modelData(model: ModelEntryInput): Table {
+export function modelData(model: ModelEntryInput): Table {
   const entry: Table = { filename: model.filename, category: model.category, relative_path: model.relativePath, size: model.size };
   if (model.blake3) entry.blake3 = model.blake3;
   if (model.sha256) entry.sha256 = model.sha256;

@@ -1,35 +1,125 @@
 // The manifest on disk: read it (absent = empty), apply edits, write atomically (temp + rename), so a
 // crash or a concurrent reader never sees half a pyproject.toml.
-import { promises as fsp } from 'node:fs';
+//
+// An edit holds a cross-process lock beside the file and re-reads the text under it, so concurrent
+// writers (several CLI processes, the CLI and an editor) each apply their edit to the other's result.
+// A symlink is followed: the target is edited and replaced beside itself, keeping its mode. A file that
+// is not valid UTF-8 is refused: re-encoding it would change bytes the user never asked us to touch.
+import { constants, promises as fsp } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { withFileLock } from '../index/lock';
 import { applySplices } from '../text';
 import { editManifest, type ManifestEdit } from './edit';
+import { quickEdit } from './quickEdit';
 
-export async function readManifestText(path: string): Promise<{ text: string; exists: boolean }> {
+/** The manifest cannot be read or written as a text file (not a regular file, not UTF-8). */
+export class ManifestFileError extends Error {}
+
+export interface ManifestText {
+  /** The text without a leading byte order mark. */
+  text: string;
+  exists: boolean;
+  /** The file starts with a UTF-8 byte order mark (kept on every write). */
+  bom: boolean;
+}
+
+const BOM = '\uFEFF';
+
+/** Read bytes of a regular file; a folder, FIFO or device is refused before it can block. */
+export async function readRegularFile(path: string): Promise<Buffer | undefined> {
+  let handle: fsp.FileHandle;
   try {
-    return { text: await fsp.readFile(path, 'utf8'), exists: true };
+    // O_NONBLOCK: opening a FIFO would otherwise wait for a writer forever.
+    handle = await fsp.open(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { text: '', exists: false };
-    throw err;
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return undefined;
+    if (code === 'EISDIR') throw new ManifestFileError(`${path} is not a regular file (it is a folder)`);
+    throw new ManifestFileError(`${path} cannot be read (${code ?? (err as Error).message})`);
+  }
+  try {
+    const st = await handle.stat();
+    if (!st.isFile()) throw new ManifestFileError(`${path} is not a regular file (it is ${st.isDirectory() ? 'a folder' : st.isFIFO() ? 'a FIFO' : 'a special file'})`);
+    return await handle.readFile();
+  } finally {
+    await handle.close();
   }
 }
 
-export async function writeFileAtomic(path: string, text: string): Promise<void> {
+/** Offset of the first byte that is not valid UTF-8 (the bytes are known to hold one). */
+function invalidUtf8At(bytes: Buffer): number {
+  let lo = 0;
+  let hi = bytes.length; // the shortest invalid prefix ends at the bad byte
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    try {
+      new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(0, mid + 1), { stream: true });
+      lo = mid + 1;
+    } catch {
+      hi = mid;
+    }
+  }
+  return lo;
+}
+
+export async function readManifestText(path: string): Promise<ManifestText> {
+  const bytes = await readRegularFile(path);
+  if (!bytes) return { text: '', exists: false, bom: false };
+  let text: string;
+  try {
+    // One decoding that also checks (a big manifest is tens of MB); the BOM is kept to be seen below.
+    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
+  } catch {
+    throw new ManifestFileError(`${path} is not valid UTF-8 (byte ${invalidUtf8At(bytes)}); it is left untouched — save it as UTF-8 first`);
+  }
+  return text.startsWith(BOM) ? { text: text.slice(1), exists: true, bom: true } : { text, exists: true, bom: false };
+}
+
+/** Write `text` over `path` atomically: temp file beside it, then rename; `mode` is kept when given. */
+export async function writeFileAtomic(path: string, text: string, mode?: number): Promise<void> {
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
   try {
-    await fsp.writeFile(tmp, text, 'utf8');
+    await fsp.writeFile(tmp, text, { encoding: 'utf8', mode: mode ?? 0o666 });
+    if (mode !== undefined) await fsp.chmod(tmp, mode); // the umask may have narrowed it
     await fsp.rename(tmp, path);
   } catch (err) {
-    await fsp.rm(tmp, { force: true });
-    throw err;
+    await fsp.rm(tmp, { force: true }).catch(() => undefined);
+    // Name the user's file, not our temp file: that is the path they can act on.
+    throw new ManifestFileError(`cannot write ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
   }
 }
 
-/** Apply edits to the manifest file (created when missing); returns false when nothing changed. */
-export async function editManifestFile(path: string, edits: readonly ManifestEdit[]): Promise<boolean> {
-  const { text } = await readManifestText(path);
-  const splices = editManifest(text, edits);
-  if (!splices.length) return false;
-  await writeFileAtomic(path, applySplices(text, splices));
-  return true;
+/** The file an edit of `path` must replace: the end of its symlink chain (itself when absent). */
+async function editTarget(path: string): Promise<string> {
+  try {
+    return await fsp.realpath(path);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    // A dangling link names the file to create.
+    const link = await fsp.readlink(path).catch(() => undefined);
+    return link === undefined ? path : join(dirname(path), link);
+  }
+}
+
+export interface ManifestFileEdit {
+  /** False when the edits changed nothing. */
+  changed: boolean;
+  /** Things the user should know about the write (hard links left with the old text). */
+  warnings: string[];
+}
+
+/** Apply edits to the manifest file (created when missing), under its lock, on the text current then. */
+export async function editManifestFile(path: string, edits: readonly ManifestEdit[]): Promise<ManifestFileEdit> {
+  const target = await editTarget(path);
+  return withFileLock(target, async () => {
+    const { text, bom } = await readManifestText(target);
+    const splices = quickEdit(text, edits) ?? editManifest(text, edits);
+    if (!splices.length) return { changed: false, warnings: [] };
+    const st = await fsp.stat(target).catch(() => undefined);
+    const warnings = st && st.nlink > 1
+      ? [`${path} had ${st.nlink - 1} other hard link(s); they keep the previous text (the edit writes a new file)`]
+      : [];
+    await writeFileAtomic(target, (bom ? BOM : '') + applySplices(text, splices), st ? st.mode & 0o7777 : undefined);
+    return { changed: true, warnings };
+  });
 }

@@ -55,6 +55,10 @@ function flagsFor(ref: ModelReference, names: readonly string[], location: Model
   return names.includes(location.name) ? [] : ['wrong-folder'];
 }
 
+function downloadUrlsOf(ref: ModelReference): string[] {
+  return [...new Set((ref.metadata ?? []).map((m) => m.url).filter((u): u is string => !!u))];
+}
+
 function scored(value: string, locations: readonly ModelLocation[]): Candidate[] {
   const term = searchTerm(value);
   return locations
@@ -109,6 +113,13 @@ export class Resolver {
     const sameFile = (inCategory: boolean) =>
       distinctByName(names.flatMap((n) => index.byFilename(baseName(n))).filter((l) => category === null || (l.category === category) === inCategory));
     const elsewhere = sameFile(true);
+    // Unknown category (a custom node's value): only `<category folder>/<value>` and the roots count
+    // (DESIGN.md §6); the node resolves its own paths, so a same-name file elsewhere is only a candidate.
+    if (category === null && elsewhere.length) {
+      const byHash = this.byEmbeddedHash(ref);
+      if (byHash) return { status: 'resolved', via: 'hash', location: byHash, flags: flagsFor(ref, names, byHash) };
+      return { status: 'missing', reason: 'not-found', candidates: scored(ref.value, elsewhere), downloadUrls: downloadUrlsOf(ref) };
+    }
     if (elsewhere.length === 1) return { status: 'resolved', via: 'filename', location: elsewhere[0], flags: ['wrong-folder'] };
     if (elsewhere.length > 1) return { status: 'ambiguous', candidates: scored(ref.value, elsewhere) };
     const byHash = this.byEmbeddedHash(ref);
@@ -137,13 +148,44 @@ export class Resolver {
   }
 
   private missing(ref: ModelReference, reason: MissingReason, hash?: string): Resolution {
-    const candidates = fuzzyCandidates(ref.value, this.ctx.index.byCategory(ref.category), this.ctx.candidateLimit ?? 5, this.ctx.fuzzy);
-    const downloadUrls = [...new Set((ref.metadata ?? []).map((m) => m.url).filter((u): u is string => !!u))];
-    return { status: 'missing', reason, ...(hash ? { hash } : {}), candidates, downloadUrls };
+    const { index, candidateLimit, fuzzy } = this.ctx;
+    const locations = index.byCategory(ref.category);
+    const resolution = { status: 'missing' as const, reason, ...(hash ? { hash } : {}), downloadUrls: downloadUrlsOf(ref) };
+    return withLazyCandidates(resolution, () => fuzzyCandidates(ref.value, locations, candidateLimit ?? 5, fuzzy));
   }
+}
+
+/**
+ * A missing reference's fuzzy candidates are searched when first read, then kept: a workflow with
+ * thousands of missing names would otherwise search its whole category list for each one before
+ * anything is shown, while a hover or a quick fix asks for one reference at a time.
+ */
+function withLazyCandidates<T extends object>(resolution: T, search: () => Candidate[]): T & { candidates: Candidate[] } {
+  let found: Candidate[] | undefined;
+  return Object.defineProperty(resolution, 'candidates', { enumerable: true, get: () => (found ??= search()) }) as T & { candidates: Candidate[] };
 }
 
 export function resolveReferences(refs: readonly ModelReference[], ctx: ResolveContext): ResolvedReference[] {
   const resolver = new Resolver(ctx);
   return refs.map((reference) => ({ reference, resolution: resolver.resolve(reference) }));
+}
+
+/** How many references are resolved between two looks at the signal (and turns of the event loop). */
+const SLICE = 2_000;
+
+/**
+ * resolveReferences for the language server: gives the event loop a turn every few thousand
+ * references, so other requests are answered meanwhile, and stops with the signal's reason when it
+ * aborts (a newer version of the document, a cancelled request).
+ */
+export async function resolveReferencesCancellable(refs: readonly ModelReference[], ctx: ResolveContext, signal?: AbortSignal): Promise<ResolvedReference[]> {
+  const resolver = new Resolver(ctx);
+  const out: ResolvedReference[] = [];
+  for (let start = 0; start < refs.length; start += SLICE) {
+    signal?.throwIfAborted();
+    if (start > 0) await new Promise<void>((resolve) => setImmediate(resolve));
+    signal?.throwIfAborted();
+    for (const reference of refs.slice(start, start + SLICE)) out.push({ reference, resolution: resolver.resolve(reference) });
+  }
+  return out;
 }

@@ -5,25 +5,30 @@ import type { Span } from '../text';
 
 export type { Node };
 
-/** The value node of `key` in an object node. */
+// A key written twice: the LAST value wins, as in JSON.parse and Python's json (what ComfyUI reads).
+
+/** The value node of `key` in an object node (the last one when the key repeats). */
 export function prop(node: Node | undefined, key: string): Node | undefined {
   if (node?.type !== 'object' || !node.children) return undefined;
-  for (const p of node.children) {
-    const [k, v] = p.children ?? [];
+  for (let i = node.children.length - 1; i >= 0; i--) {
+    const [k, v] = node.children[i].children ?? [];
     if (k?.value === key) return v;
   }
   return undefined;
 }
 
-/** [key, value node] pairs of an object node (empty for anything else). */
+/** [key, value node] pairs of an object node (empty for anything else); a repeated key once, its last value. */
 export function entries(node: Node | undefined): [string, Node][] {
   if (node?.type !== 'object' || !node.children) return [];
-  const out: [string, Node][] = [];
+  const out = new Map<string, Node>();
   for (const p of node.children) {
     const [k, v] = p.children ?? [];
-    if (k && v && typeof k.value === 'string') out.push([k.value, v]);
+    if (k && v && typeof k.value === 'string') {
+      out.delete(k.value); // the pair sits where its last occurrence is, like Python's dict
+      out.set(k.value, v);
+    }
   }
-  return out;
+  return [...out];
 }
 
 /** Items of an array node (empty for anything else). */

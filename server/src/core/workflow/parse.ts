@@ -36,7 +36,42 @@ function detect(root: Node | undefined): WorkflowFormat | null {
   return entries(root).some(([, node]) => isApiNode(node)) ? 'api' : null;
 }
 
+/**
+ * Deeper than this, the file is refused before parsing: the tree parser recurses per level (10,000
+ * levels overflow the stack) and ComfyUI (Python's json, recursion limit 1,000) cannot read it either.
+ */
+const MAX_DEPTH = 1000;
+
+/** Offset of the first `[` or `{` deeper than MAX_DEPTH, outside strings and comments; -1 when none. */
+function tooDeepAt(text: string): number {
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22 /* " */) {
+      for (i++; i < text.length && text.charCodeAt(i) !== 0x22; i++) if (text.charCodeAt(i) === 0x5c /* \ */) i++;
+    } else if (c === 0x2f /* / */ && text[i + 1] === '/') {
+      const end = text.indexOf('\n', i);
+      i = end < 0 ? text.length : end;
+    } else if (c === 0x2f && text[i + 1] === '*') {
+      const end = text.indexOf('*/', i + 2);
+      i = end < 0 ? text.length : end + 1;
+    } else if (c === 0x5b /* [ */ || c === 0x7b /* { */) {
+      if (++depth > MAX_DEPTH) return i;
+    } else if (c === 0x5d || c === 0x7d) {
+      depth--;
+    }
+  }
+  return -1;
+}
+
 export function parseWorkflow(text: string, options: ParseOptions = {}): ParsedWorkflow {
+  // A byte order mark (editors and ComfyUI accept one) becomes a space: same length, so spans stay true.
+  if (text.charCodeAt(0) === 0xfeff) text = ' ' + text.slice(1);
+  const deep = tooDeepAt(text);
+  if (deep >= 0) {
+    const message = `invalid JSON: nested deeper than ${MAX_DEPTH} levels (ComfyUI cannot read it either)`;
+    return { format: null, references: [], errors: [{ message, offset: deep, length: 1 }] };
+  }
   const parseErrors: ParseError[] = [];
   const root = parseTree(text, parseErrors, { allowTrailingComma: false, disallowComments: false, allowEmptyContent: false });
   const errors = parseErrors.map((e) => ({ message: describe(e), offset: e.offset, length: e.length }));
