@@ -34,7 +34,7 @@ export default {
   'the Models view shows the demo library: categories with counts, then a category\'s models': async (page) => {
     await openSidebar(page);
     const models = pane(page, 'Models');
-    for (const [category, count] of [['checkpoints', '2'], ['loras', '2'], ['upscale_models', '1'], ['vae', '1']]) {
+    for (const [category, count] of [['checkpoints', '2'], ['loras', '3'], ['upscale_models', '1'], ['vae', '1']]) {
       await models.locator('.monaco-list-row', { hasText: category }).filter({ hasText: count }).first().waitFor(VISIBLE);
     }
     await expand(row(models, 'checkpoints'));
@@ -110,7 +110,7 @@ export default {
       await keep(page, 'models-view-100k-more');
     } finally {
       writeFileSync(settingsFile, original);
-      await statusWith(/Comfy Models: 6 models/).waitFor(SYNCED);
+      await statusWith(new RegExp(`Comfy Models: ${Object.keys(fixture.models).length} models`)).waitFor(SYNCED);
     }
   },
 };
