@@ -1,9 +1,19 @@
-// What the client's features share: the language client, the one log channel, the status bar.
+// What the client's features share: the language client, the one log channel, the status bar and the
+// sidebar views.
 import type * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import type { StatusResult } from '../../server/src/protocol';
 import type { IndexStatusBar } from './statusBar';
 import type { DownloadsModel } from './downloads/model';
+import type { ModelNode, ModelsTree } from './views/modelsTree';
+import type { WorkflowNode, WorkflowsTree } from './views/workflowsTree';
+
+export interface Views {
+  models: ModelsTree;
+  modelsView: vscode.TreeView<ModelNode>;
+  workflows: WorkflowsTree;
+  workflowsView: vscode.TreeView<WorkflowNode>;
+}
 
 export interface Ctx {
   readonly extension: vscode.ExtensionContext;
@@ -12,6 +22,7 @@ export interface Ctx {
   readonly statusBar: IndexStatusBar;
   /** The server's downloads, as the client last heard of them. */
   readonly downloads: DownloadsModel;
+  readonly views: Views;
   /** Start the language server if it is not running yet (`why` goes to the log); resolves once it answered. */
   start(why: string): Promise<StatusResult>;
 }

@@ -2,13 +2,12 @@
 // comfydock/comfygit manifest (open, opened later, or on disk). The language server (and with it the
 // first sync of every model root) starts only on such a file, a Comfy Models command or a visible view.
 import * as vscode from 'vscode';
-import { IndexChangedNotification, StatusRequest, StatusViews, type StatusResult } from '../../server/src/protocol';
+import { IndexChangedNotification, StatusRequest, type StatusResult } from '../../server/src/protocol';
 import { findComfyFile, watchOpenDocuments } from './comfyFiles';
 import { registerCommands } from './commands';
 import type { Ctx } from './ctx';
 import { createLanguageClient } from './languageClient';
 import { IndexStatusBar } from './statusBar';
-import { registerViews } from './views';
 import { DownloadsModel } from './downloads/model';
 import { registerDownloadTasks, downloadTerminals, onDidOpenDownloadTerminal, type DownloadTerminal } from './downloads/task';
 import { sendTokens, watchTokens } from './downloads/tokens';
@@ -16,6 +15,10 @@ import { onDidPlanDownloads } from './downloads/commands';
 import { DownloadsTreeProvider } from './views/downloadsView';
 import type { DownloadPlan } from '../../server/src/protocol';
 import { registerShare } from './share/register';
+import { createViews, indexChanged, listenForChanges } from './views/register';
+import { trackWalkthrough } from './walkthrough';
+
+const SIDEBAR_SHOWN = 'comfyModels.sidebarShown';
 
 /** What activate() returns: used by the in-host e2e suite to wait on events instead of timers. */
 export interface ComfyModelsApi {
@@ -47,8 +50,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<ComfyM
   const client = createLanguageClient(context, log);
 
   let shownMessage: string | undefined;
+  let lastStatus: StatusResult | undefined;
   const onStatus = (status: StatusResult) => {
     statusBar.update(status);
+    indexChanged(views, status, lastStatus);
+    lastStatus = status;
     statusEmitter.fire(status);
     // A message is news the user should see once (e.g. a corrupt index set aside and rebuilt).
     if (status.message && status.message !== shownMessage) {
@@ -73,6 +79,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<ComfyM
           // Tokens before any download can start; then the downloads of earlier sessions.
           await sendTokens(ctx);
           await downloads.attach(client);
+          listenForChanges(client, views, context.subscriptions);
           const status = await client.sendRequest(StatusRequest.type);
           onStatus(status);
           log.info(`Language server ready: ${status.models} models indexed (${status.indexPath})`);
@@ -88,20 +95,28 @@ export async function activate(context: vscode.ExtensionContext): Promise<ComfyM
   });
 
   const downloads = new DownloadsModel();
-  const ctx: Ctx = { extension: context, log, client, statusBar, downloads, start };
   const downloadsView = new DownloadsTreeProvider(downloads);
-  context.subscriptions.push(downloads, downloadsView, registerDownloadTasks(ctx), watchTokens(ctx));
-  context.subscriptions.push(
-    log, statusBar, statusEmitter, client, ...registerCommands(ctx), ...registerShare(ctx),
-    ...registerViews((id) => void start(`view ${id} shown`).catch(() => undefined), { [StatusViews.downloads]: downloadsView }),
+  context.subscriptions.push(log, statusBar, statusEmitter, client, downloads, downloadsView);
+  // The views ask the server for their rows: showing one is a reason to run it.
+  const views = createViews(
+    () => start('a Comfy Models view asked for its rows').then(() => client),
+    (id) => void start(`view ${id} shown`).catch(() => undefined),
+    downloadsView,
+    context.subscriptions,
   );
+  const ctx: Ctx = { extension: context, log, client, statusBar, views, downloads, start };
+  context.subscriptions.push(...registerCommands(ctx), ...registerShare(ctx), registerDownloadTasks(ctx), watchTokens(ctx));
+  trackWalkthrough(views, context.subscriptions);
   context.subscriptions.push(watchOpenDocuments((doc) => void start(`${vscode.workspace.asRelativePath(doc.uri)} is open`).catch(() => undefined)));
 
   const scan = new vscode.CancellationTokenSource();
   context.subscriptions.push(scan);
   const workspaceScanned = findComfyFile(scan.token).then(
     (uri) => {
-      if (uri) void start(`${vscode.workspace.asRelativePath(uri)} is in the workspace`).catch(() => undefined);
+      if (uri) {
+        void start(`${vscode.workspace.asRelativePath(uri)} is in the workspace`).catch(() => undefined);
+        showSidebarOnce(context);
+      }
       return uri;
     },
     (err) => {
@@ -116,6 +131,16 @@ export async function activate(context: vscode.ExtensionContext): Promise<ComfyM
     ctx, ready, onDidChangeStatus: statusEmitter.event, activationMs, startedBecause: () => startedBecause, workspaceScanned,
     downloadTerminals, onDidOpenDownloadTerminal, onDidPlanDownloads, downloadsView,
   };
+}
+
+/**
+ * The first time the extension runs in a ComfyUI workspace, show its sidebar: that is where a new user
+ * starts. Not in other workspaces: a visible view starts the language server.
+ */
+function showSidebarOnce(context: vscode.ExtensionContext): void {
+  if (context.globalState.get(SIDEBAR_SHOWN)) return;
+  void context.globalState.update(SIDEBAR_SHOWN, true);
+  void vscode.commands.executeCommand('workbench.view.extension.comfyModels');
 }
 
 export function deactivate(): void {

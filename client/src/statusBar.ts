@@ -43,7 +43,9 @@ export class IndexStatusBar implements vscode.Disposable {
     const tooltip = new vscode.MarkdownString(
       `**Comfy Models ${status.version}**\n\n${count}, ${status.locations} files in ${status.roots.length} root(s)\n\nIndex: \`${status.indexPath}\``,
     );
+    if (status.progress?.total) tooltip.appendMarkdown(`\n\nSyncing: ${status.progress.done} of ${status.progress.total} files hashed`);
     if (status.message) tooltip.appendMarkdown(`\n\n${status.message}`);
+    tooltip.appendMarkdown('\n\nClick to open the Comfy Models explorer.');
     this.item.tooltip = tooltip;
   }
 

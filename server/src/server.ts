@@ -10,10 +10,11 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Logger } from './core/log';
 import { IndexHost } from './engine/indexHost';
-import { registerLanguageFeatures, watchManifests } from './lsp/languageFeatures';
+import { registerLanguageFeatures, watchManifests, type LanguageFeatures } from './lsp/languageFeatures';
 import { IndexChangedNotification } from './protocol/status';
 import { registerShareRequests } from './requests/share';
 import { registerStatusRequests } from './requests/status';
+import { registerTreeRequests, watchWorkflows, type TreeRequests } from './requests/trees';
 import { clientFeatures, describeClient, type ClientFeatures } from './lsp/clientCapabilities';
 import { PushedSettings } from './lsp/pushedSettings';
 import { SettingsCache } from './lsp/settingsCache';
@@ -64,7 +65,8 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
   let client: ClientFeatures | undefined;
   const pushedSettings = new PushedSettings();
   const settings = new SettingsCache(connection, () => !!client?.configuration, pushedSettings);
-  let features: { refresh(): void } | undefined;
+  let features: LanguageFeatures | undefined;
+  let trees: TreeRequests | undefined;
   // One configure at a time, each with the settings current when it starts: a client that pushes its
   // settings right after `initialized` (Neovim, Eglot) must not have the start-up configure (which may
   // still be opening the default index) finish last.
@@ -96,6 +98,16 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
     registerStatusRequests(connection, index);
     downloads = wireDownloads(connection, index, lsp.context, log);
     registerShareRequests(connection, { documents, files, log, index, client: declared });
+    const host = index;
+    trees = registerTreeRequests(connection, {
+      view: () => host.view(),
+      store: () => host.openStore,
+      sync: () => host.sync(),
+      files,
+      settings: (uri) => settings.get(uri),
+      log,
+      client: declared,
+    });
     return {
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
@@ -114,10 +126,12 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
     log.info(`Comfy Models server ${runtime.version} started. ${describeClient(client!)}`);
     // Not awaited: a client that never answers the registration must not hold up the index.
     if (client!.watchFilesRegistration) void watchManifests(connection).catch((err) => log.warn(`Cannot watch pyproject.toml files: ${err}`));
+    if (client!.watchFilesRegistration) void watchWorkflows(connection).catch((err) => log.warn(`Cannot watch workflow files: ${err}`));
     if (client!.workspaceFolders) {
       connection.workspace.onDidChangeWorkspaceFolders(async () => {
         files.setFolders(((await connection.workspace.getWorkspaceFolders()) ?? []).map((f) => f.uri));
         features?.refresh();
+        trees?.foldersChanged();
       });
     }
     await downloads!.load();
@@ -131,6 +145,12 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
     settings.clear();
     await configure();
     features?.refresh();
+  });
+
+  // One handler per notification: every consumer of watched-file events is told.
+  connection.onDidChangeWatchedFiles((params) => {
+    features?.watchedFilesChanged(params);
+    trees?.watchedFilesChanged(params);
   });
 
   connection.onShutdown(async () => {

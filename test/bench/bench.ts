@@ -9,9 +9,10 @@ import { resolveBench, type BenchRow } from './resolve';
 import { scaleBench } from './scale';
 import { syncBench } from './sync';
 import { shareBench } from './share';
+import { treesBench } from './trees';
 
 /** In run order: rows that measure memory go first, before other rows grow the heap. */
-const ROWS: (() => BenchRow[] | Promise<BenchRow[]>)[] = [memoryBench, resolveBench, lspBench, syncBench, modelInfoBench, hashBench, scaleBench, downloadBench, shareBench, activationBench];
+const ROWS: (() => BenchRow[] | Promise<BenchRow[]>)[] = [memoryBench, resolveBench, lspBench, treesBench, syncBench, modelInfoBench, hashBench, scaleBench, downloadBench, shareBench, activationBench];
 
 async function main(): Promise<void> {
   const rows: BenchRow[] = [];

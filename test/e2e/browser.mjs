@@ -23,16 +23,17 @@ export async function launchBrowser({ viewport = { width: 1280, height: 800 }, d
   return { page, close };
 }
 
-/** The workbench URL for `folder`; with `tests`, the payload that loads a development extension and its test module. */
-export function workbenchUrl(server, folder, tests) {
+/**
+ * The workbench URL for `folder`; with `tests`, the payload that loads a development extension and its
+ * test module; with `openFile`, the file the workbench opens at start.
+ */
+export function workbenchUrl(server, folder, tests, { openFile } = {}) {
   const url = new URL(server.url);
   url.searchParams.set('folder', folder);
-  if (tests) {
-    const remote = (p) => `vscode-remote://${server.host}${p}`;
-    url.searchParams.set('payload', JSON.stringify([
-      ['extensionDevelopmentPath', remote(tests.extensionDevelopmentPath)],
-      ['extensionTestsPath', remote(tests.extensionTestsPath)],
-    ]));
-  }
+  const remote = (p) => `vscode-remote://${server.host}${p}`;
+  const payload = [];
+  if (tests) payload.push(['extensionDevelopmentPath', remote(tests.extensionDevelopmentPath)], ['extensionTestsPath', remote(tests.extensionTestsPath)]);
+  if (openFile) payload.push(['openFile', remote(openFile)]);
+  if (payload.length) url.searchParams.set('payload', JSON.stringify(payload));
   return url.href;
 }

@@ -12,6 +12,7 @@ import { codeServerDirs, installExtension, listExtensions, startCodeServer } fro
 import { ensureCodeServer } from './installCodeServer.mjs';
 import { packageAndCheck } from './package.mjs';
 import { artifactsDir, repoRoot } from './paths.mjs';
+import { writeBigLibrary } from './bigLibrary.mjs';
 import { writeWorkspace } from './workspace.mjs';
 import { createRequire } from 'node:module';
 import { createHash } from 'node:crypto';
@@ -122,6 +123,7 @@ async function main() {
   });
 
   const fixture = await writeWorkspace(join(e2eDir, 'workspace'), { downloads: await startDownloadStandIns() });
+  fixture.big = await writeBigLibrary(join(e2eDir, 'big'));
   writeFileSync(join(e2eDir, FIXTURE_FILE), JSON.stringify(fixture, null, 2));
   const dirs = codeServerDirs();
   cleanups.push(async () => rmSync(dirs.base, { recursive: true, force: true }));

@@ -2,6 +2,7 @@
 // workspace, install the .vsix into a dedicated extensions folder and serve VS Code on
 // http://127.0.0.1:$PORT (default 8080) until Ctrl-C.
 import { join } from 'node:path';
+import { workbenchUrl } from './browser.mjs';
 import { codeServerDirs, installExtension, startCodeServer } from './codeServer.mjs';
 import { writeDemoWorkspace } from './demo.mjs';
 import { ensureCodeServer } from './installCodeServer.mjs';
@@ -17,9 +18,9 @@ try {
   const dirs = codeServerDirs(join(cacheRoot, 'demo-code-server'));
   installExtension(dirs, vsixPath);
   const server = await startCodeServer({ folder: fixture.folder, dirs, port });
-  const url = new URL(server.url);
-  url.searchParams.set('folder', fixture.folder);
-  console.log(`\nComfy Models demo is running in VS Code (code-server):\n\n    ${url.href}\n\nWorkspace: ${fixture.folder}\nModels:    ${fixture.modelsDir}\nPress Ctrl-C to stop.`);
+  // Opens on the workflow with a missing model; the extension shows its sidebar on its first run.
+  const url = workbenchUrl(server, fixture.folder, undefined, { openFile: fixture.workflows.missing });
+  console.log(`\nComfy Models demo is running in VS Code (code-server):\n\n    ${url}\n\nWorkspace: ${fixture.folder}\nModels:    ${fixture.modelsDir}\nPress Ctrl-C to stop.`);
   const stop = async () => {
     await server.stop();
     process.exit(0);

@@ -11,7 +11,7 @@ import {
 import { LSPErrorCodes, ResponseError, type WorkspaceEdit } from 'vscode-languageclient/node';
 import type { CommandHandler } from '../commands';
 import type { Ctx } from '../ctx';
-import { pickModel } from '../searchPalette';
+import { pickModel } from '../palette';
 import { openEmbeddedWorkflow } from './embeddedWorkflow';
 import type { ManifestReportProvider, ReportNode, ReportRow } from './manifestReport';
 import { healthMarkdown, installPlanMarkdown } from './reports';

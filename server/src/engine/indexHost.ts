@@ -105,6 +105,11 @@ export class IndexHost {
     };
   }
 
+  /** The open store, for writes made on request (full hashes computed from the Models view); undefined while none is open. */
+  get openStore(): IndexStore | undefined {
+    return this.store;
+  }
+
   /** Apply settings: (re)open the index if its path changed, resolve the roots, watch them, sync. */
   async configure(settings: Settings): Promise<void> {
     const previousPath = this.store?.path;

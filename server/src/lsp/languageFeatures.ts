@@ -2,7 +2,7 @@
 // that read documents, and keeps the client's diagnostics and lenses fresh: when the index changes,
 // when a manifest changes on disk or in an editor. Diagnostics are pulled or pushed
 // (diagnosticsChannel.ts); only requests the client declared are sent to it (clientCapabilities.ts).
-import { DidChangeWatchedFilesNotification, type Connection } from 'vscode-languageserver';
+import { DidChangeWatchedFilesNotification, type Connection, type DidChangeWatchedFilesParams } from 'vscode-languageserver';
 import { registerFixRequests } from '../requests/fixes';
 import { registerSearchRequests } from '../requests/search';
 import { WorkflowAnalyzer } from './analysis';
@@ -21,6 +21,7 @@ export interface LanguageFeatures {
   refresh(): void;
   /** The features' context (for requests that read documents, e.g. the download plan). */
   readonly context: FeatureContext;
+  watchedFilesChanged(params: DidChangeWatchedFilesParams): void;
 }
 
 export function registerLanguageFeatures(deps: LanguageFeatureDeps): LanguageFeatures {
@@ -41,11 +42,16 @@ export function registerLanguageFeatures(deps: LanguageFeatureDeps): LanguageFea
     lenses?.request();
   };
 
-  // Manifests change on disk (other tools, git) or in an editor: every workflow depends on them.
-  connection.onDidChangeWatchedFiles(({ changes }) => {
+  /**
+   * Files changed on disk (the server's one didChangeWatchedFiles handler calls this): manifests
+   * (other tools, git) change what every workflow resolves to. Other watched files (workflow JSON,
+   * for the Workflows view) leave diagnostics as they are.
+   */
+  const watchedFilesChanged = ({ changes }: DidChangeWatchedFilesParams) => {
     for (const c of changes) files.manifests.drop(uriToPath(c.uri));
-    refresh();
-  });
+    if (changes.some((c) => isManifest(c.uri))) refresh();
+  };
+  // Manifests change in an editor: every workflow depends on them.
   documents.onDidChangeContent((e) => {
     if (isManifest(e.document.uri)) refresh();
   });
@@ -56,7 +62,7 @@ export function registerLanguageFeatures(deps: LanguageFeatureDeps): LanguageFea
   });
   ctx.index.onDidChangeIndex(refresh);
 
-  return { refresh, context: ctx };
+  return { refresh, watchedFilesChanged, context: ctx };
 }
 
 /** Ask the client to tell us about pyproject.toml files changing on disk. */

@@ -9,6 +9,7 @@ import { ManifestCache } from '../engine/manifestCache';
 
 export class WorkspaceFiles {
   private folders: string[] = [];
+  private ordered: string[] = [];
 
   constructor(
     private readonly documents: TextDocuments<TextDocument>,
@@ -16,7 +17,13 @@ export class WorkspaceFiles {
   ) {}
 
   setFolders(uris: readonly string[]): void {
-    this.folders = uris.map(uriToPath).sort((a, b) => b.length - a.length);
+    this.ordered = uris.map(uriToPath);
+    this.folders = [...this.ordered].sort((a, b) => b.length - a.length);
+  }
+
+  /** The workspace folders' paths, in the workspace's order. */
+  get workspaceFolders(): readonly string[] {
+    return this.ordered;
   }
 
   /** The workspace folder holding `path` (the innermost), else the file's own folder. */

@@ -8,3 +8,4 @@ export * from './fixes';
 export * from './format';
 export * from './downloads';
 export * from './share';
+export * from './trees';

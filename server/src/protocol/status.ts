@@ -52,13 +52,6 @@ export const StatusCommands = {
   showLog: 'comfyModels.showLog',
 } as const;
 
-/** The activity-bar container's views. */
-export const StatusViews = {
-  models: 'comfyModels.models',
-  workflows: 'comfyModels.workflows',
-  downloads: 'comfyModels.downloads',
-} as const;
-
 /** Settings the server reads (settings.ts) and the client writes (model folders). */
 export const StatusSettings = {
   modelDirectories: 'comfyModels.modelDirectories',
