@@ -66,10 +66,14 @@ test('an index of schema 1 (before the XXH3 cache) is migrated forward with its 
   ]);
   await store.save();
   store.close();
-  // Turn the file into what the previous release wrote: no cache table, schema version 1.
+  // Turn the file into what the previous release wrote: schema version 1, without what later
+  // migrations add (the header columns of schema 2, the cache table of schema 3).
   const SQL = await sqlite();
   const db = new SQL.Database(readFileSync(path));
-  db.run('DROP TABLE quick_hash_variants; UPDATE schema_info SET version = 1;');
+  db.run(`DROP TABLE quick_hash_variants;
+    ALTER TABLE models DROP COLUMN base_model; ALTER TABLE models DROP COLUMN model_kind; ALTER TABLE models DROP COLUMN header_info;
+    ALTER TABLE model_locations DROP COLUMN header_stamp;
+    UPDATE schema_info SET version = 1;`);
   writeFileSync(path, db.export());
   db.close();
   const again = await IndexStore.open(path);

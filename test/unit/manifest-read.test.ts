@@ -133,3 +133,29 @@ test('scanner: positions survive comments, quoting styles, multi-line arrays and
   assert.equal(at(text, node(['b']).valueSpan), "'''it's'''");
   assert.equal(at(text, node(['t', 'q.k', 'lit']).lineSpan!), `'lit' = [ 1, # one\n  "two", { x = "}" },\n]\n`);
 });
+
+test('scanner: members of arrays and inline tables are found however deep, whichever is asked first', () => {
+  // Composite values are skimmed and scanned on demand: brackets, quotes and '#' inside strings and
+  // comments must not end them early, and asking for a deep member first must still find it.
+  const text = [
+    `[m]`,
+    `e = { a = "]}#", b = [ '[{', """x\n]}\n""", # ] }`,
+    `  { c.d = [1, [2, "3"]] } ], f = 'g' }`,
+    `after = "z"`,
+  ].join('\n');
+  const scan = scanToml(text);
+  const span = (path: string[]) => {
+    const node = scan.nodes.get(pathKey(path));
+    return node && at(text, node.valueSpan);
+  };
+  assert.equal(span(['m', 'e', 'b', '2', 'c', 'd', '1', '1']), '"3"');
+  assert.equal(span(['m', 'e', 'f']), "'g'");
+  assert.equal(span(['m', 'e', 'b', '1']), '"""x\n]}\n"""');
+  assert.equal(span(['m', 'e', 'a']), '"]}#"');
+  assert.equal(span(['m', 'after']), '"z"');
+  assert.equal(span(['m', 'e', 'nope']), undefined);
+  assert.equal(scan.nodes.has(pathKey(['m', 'e', 'b', '9'])), false);
+  const e = scan.nodes.get(pathKey(['m', 'e']))!;
+  assert.deepEqual(e.children?.map((c) => c.path.at(-1)), ['a', 'b', 'f']);
+  assert.equal(scan.headers[0].entries.length, 2);
+});

@@ -12,7 +12,6 @@ import { pngWith } from '../../helpers/embeddedFiles';
 import { activateExtension, fixture, statusWhere } from './context';
 import { test } from './harness';
 
-const START_DOWNLOADS = 'comfyModels.startDownloads';
 
 function sharedManifest(): string {
   const { models } = fixture();
@@ -58,22 +57,20 @@ test('Resolve Manifest reports present, name-match, downloadable and missing row
   assert.equal(report.totals.downloadBytes, 44642768);
 });
 
-test('the "Download" action of a downloadable row hands the item to comfyModels.startDownloads', async () => {
+test('the "Download" action of a downloadable row starts a download task for its source', async () => {
   assert.ok(report);
-  // The downloads engine is another feature; where it is not installed, a stand-in records the call.
-  const received: unknown[] = [];
-  const known = await vscode.commands.getCommands(true);
-  const standIn = known.includes(START_DOWNLOADS) ? undefined : vscode.commands.registerCommand(START_DOWNLOADS, (items: unknown) => received.push(items));
-  try {
-    const row = report.rows.find((r) => r.status === 'downloadable')!;
-    const ok = await vscode.commands.executeCommand<boolean>(ShareCommands.downloadModel, { row });
-    assert.equal(ok, true);
-    if (standIn) {
-      assert.deepEqual(received, [[{ url: 'http://127.0.0.1:9/ip-adapter.bin', category: 'ipadapter', size: 44642768, fileName: 'ip-adapter.bin' }]]);
-    }
-  } finally {
-    standIn?.dispose();
-  }
+  const api = await activateExtension();
+  const row = report.rows.find((r) => r.status === 'downloadable')!;
+  const url = 'http://127.0.0.1:9/ip-adapter.bin'; // the manifest's source: nothing listens on port 9
+  // The task reaches the Downloads list (the transfer itself fails: the source is unreachable on purpose).
+  const listed = new Promise<void>((resolve) => {
+    const seen = () => api.ctx.downloads.list().some((d) => d.url === url && d.category === 'ipadapter');
+    const sub = api.ctx.downloads.onDidChange(() => seen() && (sub.dispose(), resolve()));
+    if (seen()) (sub.dispose(), resolve());
+  });
+  const ok = await vscode.commands.executeCommand<boolean>(ShareCommands.downloadModel, { row });
+  assert.equal(ok, true);
+  await listed;
 });
 
 test('Open Embedded Workflow on a PNG opens its workflow read-only, with the missing-model error', async () => {

@@ -25,7 +25,8 @@ export default {
   // The terminal's text is drawn on a canvas (the in-host test reads it through the pseudoterminal):
   // here the task's terminal is found by its title and kept as a screenshot.
   'the download task has its terminal in the panel': async (page) => {
-    await page.locator('.xterm').first().waitFor(VISIBLE);
+    // Earlier tasks (the share suite's) may have terminals of their own: the visible one is the newest.
+    await page.locator('.xterm >> visible=true').first().waitFor(VISIBLE);
     await page.locator('.panel').getByText('Download flux_ae.safetensors').first().waitFor(VISIBLE);
     await keep(page, 'download-task-terminal');
   },

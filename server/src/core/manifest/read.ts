@@ -155,10 +155,11 @@ class Reader {
         if (required) bad(keySpan, `'${field}' is missing`);
         return undefined;
       }
-      const span = this.valueSpan([...path, field]);
-      if (typeof v !== 'string') return bad(span, `'${field}' must be a string`), undefined;
+      // Spans only for problems: locating a member scans its entry's inline table (tomlScan).
+      const span = () => this.valueSpan([...path, field]);
+      if (typeof v !== 'string') return bad(span(), `'${field}' must be a string`), undefined;
       const why = check?.(v);
-      if (why) return bad(span, `${field}: ${why}`), undefined;
+      if (why) return bad(span(), `${field}: ${why}`), undefined;
       return v;
     };
     model.filename = text('filename', unsafeName);

@@ -2,6 +2,9 @@
 // edits need insertion points, so this scanner walks the same grammar and records, for every key, the
 // span of its key token and of its value. It runs only on text smol-toml has accepted, so it may assume
 // valid TOML and stays small (it throws on anything it does not understand).
+// Arrays and inline tables are skimmed (their end found, nothing recorded) and their members scanned
+// the first time something asks for them: a 100,000-entry manifest keeps one node per entry, not ten,
+// and reading a valid manifest asks only for the entries' keys.
 import type { Span } from '../text';
 
 export type TomlValueKind = 'string' | 'array' | 'inline-table' | 'other';
@@ -15,8 +18,8 @@ export interface TomlNode {
   /** The value token: a string with its quotes, an array from `[` to `]`, an inline table from `{` to `}`. */
   valueSpan: Span;
   kind: TomlValueKind;
-  /** For arrays and inline tables: their direct children in order. */
-  children?: TomlNode[];
+  /** For arrays and inline tables: their direct children in order (scanned on first access). */
+  readonly children?: TomlNode[];
   /**
    * For a key/value written at table level: its whole line(s), from the line start to after the line
    * break (a trailing comment included), so removing it removes exactly one entry.
@@ -40,8 +43,8 @@ export interface TomlHeader {
 
 export interface TomlScan {
   headers: TomlHeader[];
-  /** Every key/value, array item and inline-table member, by path. */
-  nodes: Map<string, TomlNode>;
+  /** Every key/value, array item and inline-table member, by pathKey. */
+  nodes: TomlNodes;
   /** Key/value lines before the first header. */
   rootEntries: TomlNode[];
 }
@@ -54,11 +57,35 @@ interface KeySegment {
   span: Span;
 }
 
+/** Nodes by pathKey; members of arrays and inline tables are scanned when a path into them is asked for. */
+export interface TomlNodes {
+  get(key: string): TomlNode | undefined;
+  has(key: string): boolean;
+}
+
 const BARE_KEY = /[A-Za-z0-9_-]/;
 
 export function scanToml(text: string): TomlScan {
   let i = 0;
-  const nodes = new Map<string, TomlNode>();
+  const known = new Map<string, TomlNode>();
+  const nodes: TomlNodes = {
+    get(key) {
+      const node = known.get(key);
+      if (node) return node;
+      // Expand the nearest recorded ancestor (each expansion records one more level) until found.
+      const parts = key.split('\u0000');
+      for (let n = parts.length - 1; n > 0; n--) {
+        const ancestor = known.get(parts.slice(0, n).join('\u0000'));
+        if (!ancestor) continue;
+        if (ancestor.kind !== 'array' && ancestor.kind !== 'inline-table') return undefined;
+        const before = known.size;
+        void ancestor.children;
+        return known.size > before ? nodes.get(key) : known.get(key);
+      }
+      return undefined;
+    },
+    has: (key) => nodes.get(key) !== undefined,
+  };
   const headers: TomlHeader[] = [];
   const rootEntries: TomlNode[] = [];
   /** Array-of-tables path → index of its current element (so nested headers land in the right one). */
@@ -143,55 +170,88 @@ export function scanToml(text: string): TomlScan {
   };
 
   const record = (node: TomlNode) => {
-    nodes.set(pathKey(node.path), node);
+    known.set(pathKey(node.path), node);
     return node;
+  };
+
+  /** Move past the string starting at i (basic or literal, single- or multi-line). */
+  const skipString = () => {
+    const c = text[i];
+    const triple = text.startsWith(c.repeat(3), i);
+    if (triple) {
+      let j = i + 3;
+      for (;;) {
+        const k = text.indexOf(c.repeat(3), j);
+        if (k < 0) fail('unterminated multi-line string');
+        let backslashes = 0;
+        for (let b = k - 1; c === '"' && text[b] === '\\'; b--) backslashes++;
+        if (backslashes % 2 === 1) {
+          j = k + 1;
+          continue;
+        }
+        i = k + 3;
+        while (text[i] === c && i < k + 5) i++; // up to two quotes may end the content
+        break;
+      }
+    } else i = closingQuote(c) + 1;
+  };
+
+  /** Move past the array or inline table starting at i without recording anything. */
+  const skimComposite = () => {
+    let depth = 0;
+    do {
+      const c = text[i];
+      if (c === '"' || c === "'") skipString();
+      else if (c === '#') skipComment();
+      else {
+        if (c === '[' || c === '{') depth++;
+        else if (c === ']' || c === '}') depth--;
+        else if (i >= text.length) fail('unterminated array or inline table');
+        i++;
+      }
+    } while (depth > 0);
+  };
+
+  /** The members of the array or inline table at `start`, recorded (their own composites skimmed). */
+  const readMembers = (start: number, path: readonly string[], inline: boolean): TomlNode[] => {
+    const saved = i;
+    i = start + 1;
+    const children: TomlNode[] = [];
+    for (;;) {
+      skipBlank();
+      if (text[i] === (inline ? '}' : ']')) break;
+      if (i >= text.length) fail('unterminated array or inline table');
+      if (inline) {
+        const key = readKey();
+        skipSpaces();
+        if (text[i] !== '=') fail("expected '='");
+        i++;
+        skipSpaces();
+        children.push(readValue([...path, ...key.map((k) => k.name)], key[key.length - 1].span));
+      } else children.push(readValue([...path, String(children.length)]));
+      skipBlank();
+      if (text[i] === ',') i++;
+    }
+    i = saved;
+    return children;
   };
 
   const readValue = (path: readonly string[], keySpan?: Span): TomlNode => {
     const start = i;
     const c = text[i];
     if (c === '"' || c === "'") {
-      const triple = text.startsWith(c.repeat(3), i);
-      if (triple) {
-        let j = i + 3;
-        for (;;) {
-          const k = text.indexOf(c.repeat(3), j);
-          if (k < 0) fail('unterminated multi-line string');
-          let backslashes = 0;
-          for (let b = k - 1; c === '"' && text[b] === '\\'; b--) backslashes++;
-          if (backslashes % 2 === 1) {
-            j = k + 1;
-            continue;
-          }
-          i = k + 3;
-          while (text[i] === c && i < k + 5) i++; // up to two quotes may end the content
-          break;
-        }
-      } else i = closingQuote(c) + 1;
+      skipString();
       return record({ path, keySpan, valueSpan: { offset: start, length: i - start }, kind: 'string' });
     }
     if (c === '[' || c === '{') {
+      skimComposite();
+      let children: TomlNode[] | undefined;
       const inline = c === '{';
-      const children: TomlNode[] = [];
-      i++;
-      for (;;) {
-        skipBlank();
-        if (text[i] === (inline ? '}' : ']')) break;
-        if (i >= text.length) fail('unterminated array or inline table');
-        if (inline) {
-          const key = readKey();
-          skipSpaces();
-          if (text[i] !== '=') fail("expected '='");
-          i++;
-          skipSpaces();
-          children.push(readValue([...path, ...key.map((k) => k.name)], key[key.length - 1].span));
-        } else children.push(readValue([...path, String(children.length)]));
-        skipBlank();
-        if (text[i] === ',') i++;
-      }
-      i++;
       return record({
-        path, keySpan, valueSpan: { offset: start, length: i - start }, kind: inline ? 'inline-table' : 'array', children,
+        path, keySpan, valueSpan: { offset: start, length: i - start }, kind: inline ? 'inline-table' : 'array',
+        get children() {
+          return (children ??= readMembers(start, path, inline));
+        },
       });
     }
     // Numbers, booleans, dates (a date may hold one space before its time part).
@@ -249,6 +309,7 @@ const ESCAPES: Record<string, string> = { b: '\b', t: '\t', n: '\n', f: '\f', r:
 
 /** The content of a single-line basic string (between the quotes) with its escapes decoded. */
 export function decodeBasic(raw: string): string {
+  if (!raw.includes('\\')) return raw; // most keys: nothing to decode, no regex pass
   return raw.replace(/\\(u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|x[0-9a-fA-F]{2}|.)/g, (_, e: string) =>
     e.length > 1 ? String.fromCodePoint(parseInt(e.slice(1), 16)) : ESCAPES[e] ?? e,
   );

@@ -1,7 +1,7 @@
 // Workflows inside ComfyUI's outputs (images, audio, video): people share those files instead of JSON.
 // The container is recognised by its magic bytes; the text returned is the embedded workflow JSON (UI
 // format preferred, else the API prompt). Reference offsets of a parse of `text` are relative to it.
-import { promises as fsp } from 'node:fs';
+import { constants as fsConstants, promises as fsp } from 'node:fs';
 import { readFlacTexts, isFlac } from './embedded/flac';
 import { readMp4Texts, isMp4 } from './embedded/mp4';
 import { PNG_SIGNATURE, readPngTexts } from './embedded/png';
@@ -37,8 +37,10 @@ export function containerOf(head: Buffer): EmbeddedContainer | undefined {
 }
 
 export async function fileContainer(path: string): Promise<EmbeddedContainer | undefined> {
-  const fd = await fsp.open(path, 'r');
+  // Non-blocking, and only regular files: a FIFO would otherwise wait for a writer forever.
+  const fd = await fsp.open(path, fsConstants.O_RDONLY | (fsConstants.O_NONBLOCK ?? 0));
   try {
+    if (!(await fd.stat()).isFile()) return undefined;
     const head = Buffer.alloc(16);
     const { bytesRead } = await fd.read(head, 0, 16, 0);
     return containerOf(head.subarray(0, bytesRead));

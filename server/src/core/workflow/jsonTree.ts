@@ -2,6 +2,7 @@
 // offsets of the string tokens that hold them, so they read the tree rather than a parsed object.
 import type { Node } from 'jsonc-parser';
 import type { Span } from '../text';
+import { LazyNode } from './lazyTree';
 
 export type { Node };
 
@@ -9,6 +10,7 @@ export type { Node };
 
 /** The value node of `key` in an object node (the last one when the key repeats). */
 export function prop(node: Node | undefined, key: string): Node | undefined {
+  if (node instanceof LazyNode) return node.prop(key);
   if (node?.type !== 'object' || !node.children) return undefined;
   for (let i = node.children.length - 1; i >= 0; i--) {
     const [k, v] = node.children[i].children ?? [];

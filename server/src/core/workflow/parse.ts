@@ -5,6 +5,7 @@ import type { ModelReference } from '../types';
 import { isApiNode, walkApi } from './api';
 import { ReferenceSink } from './emit';
 import { entries, prop, type Node } from './jsonTree';
+import { lazyTree } from './lazyTree';
 import { DEFAULT_LOADER_TABLE, type LoaderTable } from './loaderTable';
 import { readModelsMetadata } from './metadata';
 import { walkUi } from './ui';
@@ -72,9 +73,7 @@ export function parseWorkflow(text: string, options: ParseOptions = {}): ParsedW
     const message = `invalid JSON: nested deeper than ${MAX_DEPTH} levels (ComfyUI cannot read it either)`;
     return { format: null, references: [], errors: [{ message, offset: deep, length: 1 }] };
   }
-  const parseErrors: ParseError[] = [];
-  const root = parseTree(text, parseErrors, { allowTrailingComma: false, disallowComments: false, allowEmptyContent: false });
-  const errors = parseErrors.map((e) => ({ message: describe(e), offset: e.offset, length: e.length }));
+  const { root, errors } = syntaxTree(text);
   const format = detect(root);
   if (!root || !format) return { format, references: [], errors };
   const table = options.loaders ?? DEFAULT_LOADER_TABLE;
@@ -82,6 +81,21 @@ export function parseWorkflow(text: string, options: ParseOptions = {}): ParsedW
   if (format === 'ui') walkUi(root, table, sink);
   else walkApi(root, table, sink);
   return { format, references: sink.finish(format === 'ui' ? readModelsMetadata(prop(root, 'models')) : []), errors };
+}
+
+/**
+ * Strict JSON (nearly every file) gets the lazy tree: JSON.parse, native and fast, vouches for the
+ * grammar. Anything else (comments, syntax errors) takes jsonc-parser, which recovers and says where.
+ */
+function syntaxTree(text: string): { root: Node | undefined; errors: WorkflowError[] } {
+  try {
+    JSON.parse(text);
+    return { root: lazyTree(text), errors: [] };
+  } catch {
+    const parseErrors: ParseError[] = [];
+    const root = parseTree(text, parseErrors, { allowTrailingComma: false, disallowComments: false, allowEmptyContent: false });
+    return { root, errors: parseErrors.map((e) => ({ message: describe(e), offset: e.offset, length: e.length })) };
+  }
 }
 
 function describe(e: ParseError): string {
