@@ -2,12 +2,15 @@
 // environment A (a library, a workflow, a manifest) is exported; environment B (another folder layout,
 // renamed files, one model only downloadable from a loopback HTTP stand-in, one missing, one with a
 // same-named file of other content) resolves to the right report; a comfygit manifest keyed by XXH3-128
-// samples resolves against B too. "Download all, then every workflow checks clean" needs the download
-// engine (issue 11) and is not part of this test.
+// samples resolves against B too. Then `import --download` ("Download all") fetches the downloadable
+// model from the stand-in, after which B's workflows check clean except for what no download settles:
+// the same-named file of other content (left for the user to confirm: the shared workflow fails on
+// exactly that reference) and the model no machine can provide (its workflow fails, naming it).
+// A served file with wrong bytes never lands under the model's name.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readFileSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -50,6 +53,31 @@ const WORKFLOW = JSON.stringify({
   links: [],
   version: 0.4,
 });
+
+/** B's other workflow: its checkpoint and the embedding that exists nowhere but on A. */
+const NEGATIVE_WORKFLOW = JSON.stringify({
+  nodes: [
+    { id: 4, type: 'CheckpointLoaderSimple', mode: 0, widgets_values: ['renamed/base-v1.safetensors'] },
+    { id: 7, type: 'CLIPTextEncode', mode: 0, widgets_values: ['blurry, embedding:negative'] },
+  ],
+  links: [],
+  version: 0.4,
+});
+
+/** B's own workflow, written against B's names: only models the manifest can provide (present, or downloadable). */
+const PORTRAIT_WORKFLOW = JSON.stringify({
+  nodes: [
+    { id: 1, type: 'CheckpointLoaderSimple', mode: 0, widgets_values: ['renamed/base-v1.safetensors'] },
+    { id: 2, type: 'LoraLoader', mode: 0, widgets_values: ['style.safetensors', 0.8, 0.8] },
+    { id: 3, type: 'VAELoader', mode: 0, widgets_values: ['my-vae.safetensors'] },
+  ],
+  links: [],
+  version: 0.4,
+});
+
+/** The references of a `check --json` run that did not resolve, as [value, status]. */
+const problems = (run: { json: () => any }) =>
+  run.json().workflows[0].references.filter((r: { status: string }) => r.status !== 'resolved').map((r: { value: string; status: string }) => [r.value, r.status]);
 
 let server: Server;
 let origin = '';
@@ -166,6 +194,65 @@ test('export on A, import on B: present / downloadable / name-match / missing, d
   const again = await runC();
   assert.deepEqual(again.json().models.map((m: { status: string }) => m.status), ['present', 'downloadable']);
   assert.doesNotMatch(again.stderr, /XXH3 sample/);
+
+  // "Download all": the LoRA comes from the stand-in into the reported folder under its manifest name.
+  // B's own workflows: portrait.json needs only base, LoRA and VAE; negative.json the embedding no machine can provide.
+  writeFile(join(b, 'project/workflows/portrait.json'), PORTRAIT_WORKFLOW);
+  writeFile(join(b, 'project/workflows/negative.json'), NEGATIVE_WORKFLOW);
+  const before = await runB('check', 'workflows/portrait.json', '--json');
+  assert.equal(before.code, 1, 'the LoRA is not there yet');
+  assert.deepEqual(problems(before), [['style.safetensors', 'missing']]);
+  const downloadedAll = await runB('import', '--download', '--json');
+  assert.equal(downloadedAll.code, 1, 'the name match and the missing embedding remain');
+  const afterDownload = downloadedAll.json();
+  const loraPath = join(libB, 'loras/style.safetensors');
+  assert.deepEqual(afterDownload.downloaded.map((d: { filename: string; path: string; source: { url: string } }) => [d.filename, d.path, d.source.url]), [['style.safetensors', loraPath, `${origin}/files/style.safetensors`]]);
+  assert.deepEqual(afterDownload.errors, []);
+  assert.deepEqual(readFileSync(loraPath), LORA);
+  const loraAfter = afterDownload.models.find((m: { filename: string }) => m.filename === 'style.safetensors');
+  assert.deepEqual([loraAfter.status, loraAfter.via, loraAfter.path], ['present', 'quick-hash', loraPath]);
+  assert.deepEqual(afterDownload.totals, { present: 3, downloadable: 0, nameMatch: 1, missing: 1, downloadBytes: 0, unknownSizes: 0 });
+  const storeB = await IndexStore.open(indexB);
+  assert.deepEqual(storeB.sources(loraHash).map((s) => s.url), [`${origin}/files/style.safetensors`], 'the index remembers where it came from');
+  storeB.close();
+  // Every workflow of B now checks clean, except for what no download can settle: the same-named upscaler
+  // of other content waits for the user's confirmation, and the embedding exists nowhere to be had.
+  const portrait = await runB('check', 'workflows/portrait.json');
+  assert.equal(portrait.code, 0, portrait.stdout + portrait.stderr);
+  const shared = await runB('check', 'workflows/wf.json', '--json');
+  assert.equal(shared.code, 1, shared.stderr);
+  assert.deepEqual(problems(shared), [['up.pth', 'missing']]);
+  const negative = await runB('check', 'workflows/negative.json', '--json');
+  assert.equal(negative.code, 1, negative.stderr);
+  assert.deepEqual(problems(negative), [['negative', 'missing']]);
+});
+
+test('import --download discards a served file with wrong bytes (hash-mismatch), then takes the right one', { timeout: 60_000 }, async () => {
+  const dir = join(tmp, 'wrong');
+  const lib = join(dir, 'models');
+  const right = bytes('the wanted lora ', 9_006);
+  writeFile(join(tmp, 'wanted.bin'), right);
+  const key = (await quickHashFile(join(tmp, 'wanted.bin'))).quickHash;
+  served.set('/files/wanted.safetensors', bytes('a different lora', right.length));
+  writeFile(join(dir, 'pyproject.toml'), [
+    '[tool.comfydock.models.required]',
+    `"${key}" = { filename = "wanted.safetensors", category = "loras", relative_path = "loras/wanted.safetensors", size = ${right.length}, sources = [{ type = "url", url = "${origin}/files/wanted.safetensors" }] }`,
+    '',
+  ].join('\n'));
+  const run = () => cli(dir, '--index', join(dir, 'index.sqlite'), '--models-dir', lib, '--project', dir, 'import', '--download', '--json');
+  const wrong = await run();
+  assert.equal(wrong.code, 1, wrong.stderr);
+  assert.deepEqual(wrong.json().errors.map((e: { filename: string; code: string }) => [e.filename, e.code]), [['wanted.safetensors', 'hash-mismatch']]);
+  assert.deepEqual(wrong.json().downloaded, []);
+  assert.equal(wrong.json().models[0].status, 'downloadable');
+  assert.ok(!existsSync(join(lib, 'loras/wanted.safetensors')), 'nothing under the model name');
+  assert.deepEqual(existsSync(join(lib, 'loras')) ? readdirSync(join(lib, 'loras')) : [], [], 'no partial file either');
+
+  served.set('/files/wanted.safetensors', right);
+  const fixed = await run();
+  assert.equal(fixed.code, 0, fixed.stdout + fixed.stderr);
+  assert.deepEqual(fixed.json().models.map((m: { status: string }) => m.status), ['present']);
+  assert.deepEqual(readFileSync(join(lib, 'loras/wanted.safetensors')), right);
 });
 
 test('check on a PNG written here reports the same references as the workflow JSON it embeds', { timeout: 60_000 }, async () => {

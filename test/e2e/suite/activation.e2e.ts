@@ -32,6 +32,19 @@ test('the server reads comfyModels.indexPath from the workspace settings', async
 test('the status bar shows the server answer', async () => {
   const api = await activateExtension();
   await api.ready;
+  // The first answer may still be "loading": wait for the bar to show a loaded state (the bar is updated
+  // before the event fires, and subscribing before looking at it leaves no gap).
+  await new Promise<void>((resolve) => {
+    const sub = api.onDidChangeStatus((s) => {
+      if (s.state === 'loading') return;
+      sub.dispose();
+      resolve();
+    });
+    if (!api.ctx.statusBar.text.startsWith('$(loading~spin)')) {
+      sub.dispose();
+      resolve();
+    }
+  });
   assert.match(api.ctx.statusBar.text, /Comfy Models: [\d,]+ models?|Comfy Models: (syncing|\d+\/\d+)/);
 });
 

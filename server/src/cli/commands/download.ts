@@ -1,15 +1,15 @@
 // `comfy-models download <url> [--category C] [--to SUBFOLDER] [--sha256 H]` (DESIGN.md §12): one verified,
 // resumable download into the first model root's category folder, indexed with its source. Tokens come
 // from CIVITAI_API_TOKEN / HF_TOKEN, provider origins from COMFY_MODELS_CIVITAI_BASE_URL / HF_ENDPOINT.
-import { createDownloadEnvironment, downloadModel } from '../../core/download/download';
+import { downloadModel } from '../../core/download/download';
 import { isDownloadError } from '../../core/download/errors';
-import { endpointsFromEnv, envTokens } from '../../core/download/hosts';
 import { recordDownload } from '../../core/download/record';
 import { flag } from '../args';
 import type { CliCommand } from '../command';
 import { output, type CliContext } from '../context';
 import { EXIT_OK, InputError, OperationFailed, UsageError } from '../errors';
-import { cliLogger, cliRoots, openIndex } from '../indexContext';
+import { cliDownloadEnvironment } from '../downloadEnvironment';
+import { cliRoots, openIndex } from '../indexContext';
 
 /** Errors that are the caller's input, not the download's fate: exit 2. */
 const USAGE_CODES = new Set(['category-required', 'invalid-url', 'outside-roots']);
@@ -25,7 +25,7 @@ export const downloadCommand: CliCommand = {
     try {
       const roots = cliRoots(ctx, store);
       if (!roots.length) throw new UsageError('no model folder to download into: pass --models-dir DIR or run `comfy-models dir add DIR`');
-      const env = createDownloadEnvironment(endpointsFromEnv(ctx.io.env), envTokens(ctx.io.env), { log: cliLogger(ctx) });
+      const env = cliDownloadEnvironment(ctx);
       try {
         const r = await downloadModel({ url, category: flag(ctx.args, 'category'), subfolder: flag(ctx.args, 'to'), expected: { sha256 } }, roots, env, {
           onRemote: (remote, category, dir) => void (ctx.json || ctx.io.stderr(`downloading ${remote.fileName ?? remote.sourceUrl} into ${dir} (${category})\n`)),

@@ -1,17 +1,25 @@
 // `comfy-models import [pyproject.toml]`: resolve a manifest made on another machine against this one's
 // index — per model present / downloadable / name-match / missing (core/share/resolveManifest.ts), the
 // download total per target folder and its free space. Exit 0 when every model is present, 1 when any
-// is not (downloadable and name-match included: nothing is downloaded or taken by this command), 2 when
-// the manifest is missing or malformed.
+// is not (downloadable and name-match included: name matches are never taken), 2 when the manifest is
+// missing or malformed. Without --download nothing is downloaded; with it, every downloadable model is then downloaded
+// (core/share/downloadAll.ts) and the report printed again as it stands afterwards, with what was
+// downloaded and what failed; the exit code says whether everything is present now.
 import { join, resolve } from 'node:path';
 import { readManifestText } from '../../core/manifest/file';
 import { readManifest } from '../../core/manifest/read';
-import { importReport } from '../../core/share/importReport';
-import type { ImportRow } from '../../core/share/resolveManifest';
+import { downloadAll, type DownloadedModel, type DownloadFailure } from '../../core/share/downloadAll';
+import { importReport, type ImportReport } from '../../core/share/importReport';
+import type { ImportOptions, ImportRow } from '../../core/share/resolveManifest';
+import type { Manifest } from '../../core/manifest/types';
+import type { IndexStore } from '../../core/index/store';
+import type { ModelRoot } from '../../core/roots';
+import { hasFlag } from '../args';
 import { formatSize } from '../../protocol/format';
 import type { CliCommand } from '../command';
 import { EXIT_FAILED, EXIT_OK, InputError, UsageError } from '../errors';
 import { output, type CliContext } from '../context';
+import { cliDownloadEnvironment } from '../downloadEnvironment';
 import { withSyncedIndex } from '../indexContext';
 
 const MARK: Record<ImportRow['status'], string> = { present: '✔', downloadable: '⇣', 'name-match': '?', missing: '✖' };
@@ -33,7 +41,7 @@ function rowLine(r: ImportRow & { target?: string | null }): string {
 }
 
 export const importCommand: CliCommand = {
-  usage: 'import [pyproject.toml]   (resolve a manifest: present / downloadable / name-match / missing)',
+  usage: 'import [pyproject.toml] [--download]   (resolve a manifest: present / downloadable / name-match / missing; --download fetches the downloadable ones)',
   async run(ctx: CliContext): Promise<number> {
     const [, file, extra] = ctx.args.positionals;
     if (extra !== undefined) throw new UsageError('import takes at most one manifest file');
@@ -43,17 +51,32 @@ export const importCommand: CliCommand = {
     const manifest = readManifest(text);
     if (manifest.malformed) throw new InputError(`${path}: ${manifest.problems[0].message}`);
     return withSyncedIndex(ctx, async (store, roots) => {
-      const { rows: withTargets, totals, targets, indexOps } = await importReport(manifest, store, roots, {
-        onHashing: (p) => ctx.io.stderr(`computing comfygit's XXH3 sample of ${p}\n`),
-      });
-      store.apply(indexOps);
-      await store.save();
-      output(ctx, { manifest: path, flavour: manifest.flavour, hashAlgorithms: manifest.hashAlgorithms, models: withTargets, totals, targets }, () => {
+      const options: ImportOptions = { onHashing: (p) => ctx.io.stderr(`computing comfygit's XXH3 sample of ${p}\n`) };
+      let report = await resolveAndRecord(manifest, store, roots, options);
+      let fetched: { downloaded: DownloadedModel[]; errors: DownloadFailure[] } | undefined;
+      if (hasFlag(ctx.args, 'download')) {
+        fetched = await downloadAll(manifest, report.rows, roots, cliDownloadEnvironment(ctx), store, {
+          onStart: (row, folder) => void (ctx.json || ctx.io.stderr(`downloading ${row.filename ?? row.hash} into ${folder}\n`)),
+        });
+        report = await resolveAndRecord(manifest, store, roots, options);
+      }
+      const { rows, totals, targets } = report;
+      output(ctx, { manifest: path, flavour: manifest.flavour, hashAlgorithms: manifest.hashAlgorithms, models: rows, totals, targets, ...fetched }, () => {
         const head = `${path}: ${totals.present} present, ${totals.downloadable} downloadable (${formatSize(totals.downloadBytes)}), ${totals.nameMatch} to confirm, ${totals.missing} missing\n`;
         const space = targets.map((t) => `  target ${t.folder}: ${formatSize(t.downloadBytes)} to download, ${t.freeBytes === null ? 'free space unknown' : `${formatSize(t.freeBytes)} free`}${t.fits ? '' : '  ✖ does not fit'}\n`);
-        return head + withTargets.map(rowLine).join('') + space.join('');
+        const done = (fetched?.downloaded ?? []).map((d) => `  downloaded ${d.filename ?? d.hash} → ${d.path}${d.alreadyPresent ? ' (already there)' : ''}\n`);
+        const failed = (fetched?.errors ?? []).map((e) => `  ✖ download of ${e.filename ?? e.hash} failed: ${e.message} (${e.code})\n`);
+        return head + rows.map(rowLine).join('') + space.join('') + done.join('') + failed.join('');
       });
-      return withTargets.every((r) => r.status === 'present') ? EXIT_OK : EXIT_FAILED;
+      return rows.every((r) => r.status === 'present') ? EXIT_OK : EXIT_FAILED;
     });
   },
 };
+
+/** The report, with the quick-hash variants it computed saved into the index. */
+async function resolveAndRecord(manifest: Manifest, store: IndexStore, roots: ModelRoot[], options: ImportOptions): Promise<ImportReport> {
+  const report = await importReport(manifest, store, roots, options);
+  store.apply(report.indexOps);
+  await store.save();
+  return report;
+}

@@ -1,0 +1,78 @@
+// "Download all" of a resolve report (issue 14): every downloadable model goes through the download engine
+// into the folder the report chose for it, under the manifest's file name, verified against the manifest's
+// size and full hashes and against its key (our quick hash; for comfygit manifests, which may key by
+// XXH3-128, checked after the transfer), then indexed with its source. Sequential: one transfer at a time.
+import { promises as fsp } from 'node:fs';
+import { join } from 'node:path';
+import { downloadModel, type DownloadEnvironment } from '../download/download';
+import { DownloadError, isDownloadError, type DownloadErrorCode } from '../download/errors';
+import { scrubUrl } from '../download/hosts';
+import { recordDownload } from '../download/record';
+import { quickHashXxh3File } from '../hash/quickHashXxh3';
+import type { IndexStore } from '../index/store';
+import type { Manifest } from '../manifest/types';
+import type { ModelRoot } from '../roots';
+import type { ImportReportRow } from './importReport';
+
+export interface DownloadedModel {
+  hash: string;
+  filename: string | null;
+  path: string;
+  size: number;
+  /** The file was already there with the verified content (nothing transferred). */
+  alreadyPresent: boolean;
+  source: { type: string; url: string };
+}
+
+export interface DownloadFailure {
+  hash: string;
+  filename: string | null;
+  code: DownloadErrorCode;
+  message: string;
+}
+
+export interface DownloadAllHooks {
+  signal?: AbortSignal;
+  onStart?(row: ImportReportRow, folder: string): void;
+}
+
+export async function downloadAll(
+  manifest: Manifest,
+  rows: readonly ImportReportRow[],
+  roots: readonly ModelRoot[],
+  env: DownloadEnvironment,
+  store: IndexStore,
+  hooks: DownloadAllHooks = {},
+): Promise<{ downloaded: DownloadedModel[]; errors: DownloadFailure[] }> {
+  const downloaded: DownloadedModel[] = [];
+  const errors: DownloadFailure[] = [];
+  // Only a manifest keyed by our BLAKE3 sample lets the engine check the key; comfygit's may be XXH3.
+  const keyedByOurs = manifest.hashAlgorithms.length === 1 && manifest.hashAlgorithms[0] === 'blake3';
+  for (const row of rows) {
+    if (row.status !== 'downloadable' || row.unsafe || !row.source) continue;
+    hooks.signal?.throwIfAborted();
+    const model = manifest.models.find((m) => m.hash === row.hash && m.table === row.table);
+    try {
+      const root = row.category && row.target ? rootOfTarget(row.target, row.category, roots) : undefined;
+      if (!root) throw new DownloadError('outside-roots', `no model folder takes ${row.category ?? 'models of an unknown category'}`);
+      hooks.onStart?.(row, row.target!);
+      const expected = { size: row.size ?? undefined, sha256: model?.sha256, blake3: model?.blake3, quickHash: keyedByOurs ? row.hash : undefined };
+      const r = await downloadModel({ url: row.source.url, category: row.category!, fileName: row.filename ?? undefined, expected }, [root], env, { signal: hooks.signal });
+      if (!keyedByOurs && r.quickHash !== row.hash && (await quickHashXxh3File(r.path, hooks.signal)).quickHash !== row.hash) {
+        if (!r.alreadyPresent) await fsp.unlink(r.path); // wrong content never stays under the model's name
+        throw new DownloadError('hash-mismatch', `the file from ${scrubUrl(r.source.url)} does not hash to the manifest key ${row.hash}; it was discarded`);
+      }
+      await recordDownload(store, roots, r, r.source);
+      downloaded.push({ hash: row.hash, filename: row.filename, path: r.path, size: r.size, alreadyPresent: r.alreadyPresent, source: { type: r.source.type, url: scrubUrl(r.source.url) } });
+    } catch (err) {
+      if (!isDownloadError(err) || err.code === 'cancelled') throw err;
+      errors.push({ hash: row.hash, filename: row.filename, code: err.code, message: err.message });
+    }
+  }
+  return { downloaded, errors };
+}
+
+/** The root whose category folder is the report's target (see diskSpace.downloadTarget). */
+function rootOfTarget(target: string, category: string, roots: readonly ModelRoot[]): ModelRoot | undefined {
+  return roots.find((r) => (r.category === null ? join(r.path, category) : r.path) === target);
+}
