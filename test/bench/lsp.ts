@@ -148,7 +148,7 @@ export async function lspBench(): Promise<BenchRow[]> {
     return [
       { what: `index change: by-hash map (status report, synchronous), ${MODELS.toLocaleString('en')} fresh locations`, value: ms(percentiles(byHash)), target: 'with the name lookups ≤ 100 ms (idle)' },
       {
-        what: `index change: store carries unchanged locations over as the previous snapshot's objects (incl. building its path map, which a sync has built already), ${CHANGES} runs`,
+        what: `index change: store carries unchanged locations over as the previous snapshot's objects (merge walk), ${CHANGES} runs`,
         value: ms(percentiles(carries)),
         target: 'part of reading the snapshot',
       },

@@ -85,15 +85,15 @@ function sameLocation(a: IndexedLocation, b: IndexedLocation): boolean {
 export function carryOver(previous: IndexSnapshot | undefined): (loc: IndexedLocation) => IndexedLocation {
   if (!previous) return (loc) => loc;
   const before = previous.locations;
-  let next = 0; // both lists are in index order: the equal location is most often the next one
+  let next = 0;
+  // Both lists are in the store's order (root, then path): a merge walk, no map. Where JS string order
+  // and SQLite's differ (rare characters), a location is merely not carried over, never wrongly.
   return (loc) => {
-    let old: IndexedLocation | undefined = before[next];
-    if (old && old.relativePath === loc.relativePath && old.root === loc.root && old.rootCategory === loc.rootCategory) next++;
-    else {
-      old = previous.at(loc.root, loc.rootCategory, loc.relativePath); // a sync has built this map already
-      if (old !== undefined) next = old === before[next + 1] ? next + 2 : next + 1; // before[next] went away, or moved
-    }
-    return old && sameLocation(old, loc) ? old : loc;
+    let old = before[next];
+    while (old && (old.root < loc.root || (old.root === loc.root && old.relativePath < loc.relativePath))) old = before[++next]; // gone
+    if (!old || old.root !== loc.root || old.relativePath !== loc.relativePath) return loc; // new
+    next++;
+    return sameLocation(old, loc) ? old : loc;
   };
 }
 
