@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { IndexSnapshot, type IndexedLocation } from '../../server/src/core/index/snapshot';
+import { carryOver, IndexSnapshot, type IndexedLocation } from '../../server/src/core/index/snapshot';
 import { nullLogger } from '../../server/src/core/log';
 import { resolveReferences } from '../../server/src/core/resolve';
 import { FuzzyCache } from '../../server/src/core/resolve/fuzzy';
@@ -19,18 +19,40 @@ function library(extra: string[] = []): IndexedLocation[] {
   return paths.map((path, i) => location({ path, hash: (i + 1).toString(16).padStart(16, '0') }));
 }
 
-function built(locations: IndexedLocation[], previous?: IndexSnapshot): IndexSnapshot {
-  const snapshot = new IndexSnapshot(previous ? previous.generation + 1 : 1, locations);
+/** The snapshot the store builds from these rows after `previous`: unchanged locations are its objects. */
+function successor(locations: IndexedLocation[], previous?: IndexSnapshot): IndexSnapshot {
+  const snapshot = new IndexSnapshot(previous ? previous.generation + 1 : 1, locations.map(carryOver(previous)));
   if (previous) snapshot.follow(previous);
+  return snapshot;
+}
+
+function built(locations: IndexedLocation[], previous?: IndexSnapshot): IndexSnapshot {
+  const snapshot = successor(locations, previous);
   snapshot.prepare();
   return snapshot;
+}
+
+/** Every list a snapshot hands out, copied: to check later that none was written into. */
+function handedOut(snapshot: IndexSnapshot): Map<string | null | 'ALL', IndexedLocation[]> {
+  const lists = new Map<string | null | 'ALL', IndexedLocation[]>([['ALL', [...snapshot.byCategory(null)] as IndexedLocation[]]]);
+  for (const [category, list] of snapshot.categoryLists()) lists.set(category, [...list]);
+  return lists;
+}
+
+function assertUnchanged(snapshot: IndexSnapshot, copies: Map<string | null | 'ALL', IndexedLocation[]>): void {
+  for (const [category, copy] of copies) {
+    const list = category === 'ALL' ? snapshot.byCategory(null) : snapshot.categoryLists().get(category);
+    assert.ok(list && list.length === copy.length && copy.every((l, i) => l === list[i]), `${category}: the same objects as before`);
+  }
 }
 
 test('a new snapshot hands out the previous array for each unchanged category, a new one where it changed', () => {
   const first = built(library());
   const checkpoints = first.byCategory('checkpoints');
   const loras = first.byCategory('loras');
+  const copies = handedOut(first);
   const second = built(library(['loras/new_style.safetensors']), first);
+  assertUnchanged(first, copies);
 
   assert.equal(second.byCategory('checkpoints'), checkpoints, 'checkpoints did not change: same array');
   assert.equal(second.byCategory('vae'), first.byCategory('vae'));
@@ -65,8 +87,11 @@ test('fuzzy candidates reuse per unchanged category and follow the change where 
 test('a changed value (size, full hash, moved file) or a category that went away is not reused', () => {
   const withFullHash = () => library().map((l, i) => (i === 0 ? { ...l, sha256: 'f'.repeat(64) } : l));
   const first = built(library());
+  const copies = handedOut(first);
   const second = built(withFullHash(), first);
+  assertUnchanged(first, copies);
   assert.notEqual(second.byCategory('checkpoints'), first.byCategory('checkpoints'));
+  assert.equal(first.byFullHash('sha256', 'f'.repeat(64)).length, 0, 'the earlier snapshot still answers as it did');
   assert.equal(second.byFullHash('sha256', 'F'.repeat(64)).length, 1);
   assert.equal(second.byCategory('loras'), first.byCategory('loras'));
 
@@ -91,8 +116,7 @@ test('warming up a snapshot asks the queries of a changed list again, of its suc
   const first = built(library());
   fuzzy.candidates('detail_v2.safetensors', first.byCategory('loras'), 3);
   fuzzy.candidates('juggernaut.safetensors', first.byCategory('checkpoints'));
-  const second = new IndexSnapshot(2, library(['loras/detail_v2.safetensors']));
-  second.follow(first);
+  const second = successor(library(['loras/detail_v2.safetensors']), first);
   second.prepare();
   assert.deepEqual(fuzzyQueries(second.byCategory('loras'), 10), []);
   for (const _ of warmUpSteps(second, first, fuzzy));

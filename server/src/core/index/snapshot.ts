@@ -59,37 +59,49 @@ interface NameLookups {
   bySha256: Map<string, Entry>;
   byBlake3: Map<string, Entry>;
   /**
-   * Per category, its locations in index order. A list equal to the previous snapshot's is that same
-   * array, so what is cached per list (fuzzy preparation and candidates) stays valid across snapshots.
+   * Per category, its locations in index order. A list holding the same objects as the previous
+   * snapshot's is that same array, so what is cached per list (fuzzy preparation and candidates) stays
+   * valid across snapshots. Never written to once built: a snapshot is an immutable value.
    */
   byCategory: Map<string | null, readonly IndexedLocation[]>;
   /** Every location: `locations`, or the previous snapshot's list when nothing changed. */
   all: readonly IndexedLocation[];
 }
 
-/** Whether two locations hold the same values (name, file name and category follow from root and path). */
+/** Whether two locations hold the same values (every field a location carries). */
 function sameLocation(a: IndexedLocation, b: IndexedLocation): boolean {
   return (
     a.relativePath === b.relativePath && a.hash === b.hash && a.size === b.size && a.mtimeMs === b.mtimeMs && a.root === b.root &&
-    a.rootCategory === b.rootCategory && a.sha256 === b.sha256 && a.blake3 === b.blake3
+    a.rootCategory === b.rootCategory && a.name === b.name && a.filename === b.filename && a.category === b.category &&
+    a.sha256 === b.sha256 && a.blake3 === b.blake3 && a.baseModel === b.baseModel && a.modelKind === b.modelKind && a.headerStamp === b.headerStamp
   );
 }
 
 /**
- * `before` refilled with `list`'s locations when `same(before[i], list[i])` for every i; else `list`.
- * The array a previous snapshot handed out thereby stays the one handed out (and what is cached for it
- * valid), while it holds this snapshot's location objects, not a second copy of them.
+ * For the locations of a new snapshot, in index order: each one's equal location object of `previous`
+ * where there is one, else itself. An unchanged category thereby holds the very objects it held before,
+ * which lets the new snapshot take over the previous one's list (see `follow`) without writing into it.
  */
-function adopt(
-  before: readonly IndexedLocation[] | undefined,
-  list: readonly IndexedLocation[],
-  same: (a: IndexedLocation, b: IndexedLocation) => boolean,
-): readonly IndexedLocation[] {
-  if (!before || before === list || before.length !== list.length) return list;
-  for (let i = 0; i < list.length; i++) if (!same(before[i], list[i])) return list;
-  const reused = before as IndexedLocation[];
-  for (let i = 0; i < list.length; i++) reused[i] = list[i];
-  return reused;
+export function carryOver(previous: IndexSnapshot | undefined): (loc: IndexedLocation) => IndexedLocation {
+  if (!previous) return (loc) => loc;
+  const before = previous.locations;
+  let next = 0;
+  // Both lists are in the store's order (root, then path): a merge walk, no map. Where JS string order
+  // and SQLite's differ (rare characters), a location is merely not carried over, never wrongly.
+  return (loc) => {
+    let old = before[next];
+    while (old && (old.root < loc.root || (old.root === loc.root && old.relativePath < loc.relativePath))) old = before[++next]; // gone
+    if (!old || old.root !== loc.root || old.relativePath !== loc.relativePath) return loc; // new
+    next++;
+    return sameLocation(old, loc) ? old : loc;
+  };
+}
+
+/** Whether two lists hold the same objects in the same order. */
+function sameItems(a: readonly IndexedLocation[], b: readonly IndexedLocation[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /** `root + kind + path`: identity of a location (matches the table's unique key). */
@@ -124,8 +136,9 @@ export class IndexSnapshot implements IndexQuery {
   constructor(readonly generation: number, readonly locations: readonly IndexedLocation[]) {}
 
   /**
-   * This snapshot replaces `previous`: when the lookups get built, category lists equal to its (already
-   * built) ones are taken over, so a new file in loras/ leaves what was cached for checkpoints/ valid.
+   * This snapshot replaces `previous`: when the lookups get built, category lists holding the same
+   * location objects as its (already built) ones are taken over, so a new file in loras/ leaves what was
+   * cached for checkpoints/ valid. The store makes unchanged locations the same objects (carryOver).
    * No effect once this snapshot's lookups are built.
    */
   follow(previous: IndexSnapshot): void {
@@ -172,18 +185,13 @@ export class IndexSnapshot implements IndexQuery {
       list.push(loc);
     }
     const previous = this.previousCategories;
-    let taken = 0;
     if (previous) {
       for (const [category, list] of byCategory) {
         const before = previous.get(category);
-        const kept = adopt(before, list, sameLocation);
-        byCategory.set(category, kept);
-        if (kept === before) taken++;
+        if (before && sameItems(before, list)) byCategory.set(category, before);
       }
     }
-    // Every category list equal, in the same interleaving: the whole list is equal too.
-    const allTaken = taken === byCategory.size && taken === previous?.size;
-    const all = allTaken ? adopt(this.previousAll, this.locations, (a, b) => a.category === b.category) : this.locations;
+    const all = this.previousAll && sameItems(this.previousAll, this.locations) ? this.previousAll : this.locations;
     this.previousCategories = this.previousAll = undefined;
     return { byFilename, bySha256, byBlake3, byCategory, all };
   }

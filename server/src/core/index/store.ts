@@ -10,7 +10,7 @@ import type { ModelInfo, ModelSource, SourceType } from '../types';
 import { withFileLock } from './lock';
 import { applyOp, releaseStatements, type IndexOp } from './ops';
 import { assertOurs, ForeignDatabaseError, migrate, NewerSchemaError } from './schema';
-import { IndexSnapshot, type IndexedLocation } from './snapshot';
+import { carryOver, IndexSnapshot, type IndexedLocation } from './snapshot';
 import { sqlite } from './sqlite';
 
 interface FileStamp { ino: number; size: number; mtimeMs: number }
@@ -90,6 +90,7 @@ export interface IndexStats {
 export class IndexStore {
   private journal: IndexOp[] = [];
   private gen = 0;
+  /** The last snapshot built: current while its generation is. */
   private cached: IndexSnapshot | undefined;
 
   private constructor(
@@ -154,10 +155,14 @@ export class IndexStore {
     this.changed();
   }
 
-  /** Every live location with its model's full hashes, in memory; rebuilt only after a change. */
+  /**
+   * Every live location with its model's full hashes, in memory; rebuilt only after a change. A location
+   * whose values did not change is the previous snapshot's object, so unchanged lists stay shareable.
+   */
   snapshot(): IndexSnapshot {
     if (this.cached?.generation === this.gen) return this.cached;
     const locations: IndexedLocation[] = [];
+    const carried = carryOver(this.cached);
     const stmt = this.db.prepare(
       `SELECT l.model_hash, l.root, l.root_category, l.relative_path, l.name, l.filename, l.category, l.size, l.mtime, m.sha256, m.blake3,
          m.base_model, m.model_kind, l.header_stamp
@@ -174,7 +179,7 @@ export class IndexStore {
         if (r[11]) loc.baseModel = r[11] as BaseModel;
         if (r[12]) loc.modelKind = r[12] as ModelKind;
         if (r[13]) loc.headerStamp = r[13];
-        locations.push(loc);
+        locations.push(carried(loc));
       }
     } finally {
       stmt.free();
@@ -306,9 +311,9 @@ export class IndexStore {
     this.changed();
   }
 
+  /** The cached snapshot stays until the next one is built: that one takes over its unchanged locations. */
   private changed(): void {
     this.gen++;
-    this.cached = undefined;
   }
 
   private rows(sql: string, params: (string | number)[] = []): unknown[][] {
