@@ -6,3 +6,21 @@ export function formatSize(bytes: number): string {
   if (bytes >= 1e3) return `${(bytes / 1e3).toFixed(1)} KB`;
   return `${bytes} B`;
 }
+
+/** Human names of the base models the index stores (`sdxl` → SDXL, `other:aura` → aura). */
+export function baseModelLabel(base: string): string {
+  switch (base) {
+    case 'sd1':
+      return 'SD 1.x';
+    case 'sd2':
+      return 'SD 2.x';
+    case 'sdxl':
+      return 'SDXL';
+    case 'sd3':
+      return 'SD 3';
+    case 'flux':
+      return 'Flux';
+    default:
+      return base.startsWith('other:') ? base.slice('other:'.length) : base;
+  }
+}
