@@ -100,7 +100,7 @@ export class ModelsTree implements vscode.TreeDataProvider<ModelNode>, vscode.Di
     item.id = r.id;
     item.description = `${(r.count ?? 0).toLocaleString('en-US')}`;
     item.tooltip = `${r.label}: ${(r.count ?? 0).toLocaleString('en-US')} model file${r.count === 1 ? '' : 's'}`;
-    item.iconPath = r.kind === 'root' ? new vscode.ThemeIcon('root-folder') : r.kind === 'folder' ? vscode.ThemeIcon.Folder : iconOf(r.category);
+    item.iconPath = r.kind === 'root' ? new vscode.ThemeIcon('root-folder') : r.kind === 'folder' ? vscode.ThemeIcon.Folder : r.kind === 'baseModel' ? new vscode.ThemeIcon('layers') : iconOf(r.category);
     item.contextValue = r.kind;
     return item;
   }

@@ -17,6 +17,7 @@ export const TreeCommands = {
   clearModelFilter: 'comfyModels.clearModelFilter',
   groupByRoot: 'comfyModels.groupByRoot',
   groupByCategory: 'comfyModels.groupByCategory',
+  groupByBaseModel: 'comfyModels.groupByBaseModel',
   loadMore: 'comfyModels.loadMore',
   copyModelName: 'comfyModels.copyModelName',
   copyModelHash: 'comfyModels.copyModelHash',
@@ -37,7 +38,7 @@ export const TreeCommands = {
   fixReference: 'comfyModels.fixReference',
 } as const;
 
-export type ModelTreeGrouping = 'category' | 'root';
+export type ModelTreeGrouping = 'category' | 'root' | 'baseModel';
 
 export interface ModelTreeFilter {
   /** Case-insensitive part of the name or path, or a hash prefix. */
@@ -46,7 +47,7 @@ export interface ModelTreeFilter {
   category?: string;
 }
 
-export type ModelTreeItemKind = 'root' | 'category' | 'folder' | 'model';
+export type ModelTreeItemKind = 'root' | 'category' | 'baseModel' | 'folder' | 'model';
 
 /** One row of the Models view. `id` is stable across refreshes (expansion and selection survive). */
 export interface ModelTreeItem {
