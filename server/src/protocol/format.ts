@@ -24,3 +24,10 @@ export function baseModelLabel(base: string): string {
       return base.startsWith('other:') ? base.slice('other:'.length) : base;
   }
 }
+
+const KIND_LABEL: Record<string, string> = {
+  checkpoint: 'checkpoint', diffusion_model: 'diffusion model', lora: 'LoRA', lycoris: 'LyCORIS', controlnet: 'ControlNet', vae: 'VAE', text_encoder: 'text encoder', embedding: 'embedding',
+};
+
+/** Human names of the model kinds a header reveals (`lora` → LoRA). */
+export const modelKindLabel = (kind: string): string => KIND_LABEL[kind] ?? kind;

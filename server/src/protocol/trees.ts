@@ -98,6 +98,13 @@ export interface ModelDetails {
   sources: { type: string; url: string }[];
   /** Workspace workflows whose references resolve to this model. */
   workflows: { uri: string; label: string }[];
+  /** From the file's header (core/modelInfo): base model id (`sdxl`, …), kind (`lora`, …), title, trained words. */
+  baseModel?: string;
+  kind?: string;
+  title?: string;
+  trainedWords?: string[];
+  /** A `file:` URI of a preview image beside the model, else the thumbnail embedded in it (`data:` URI). */
+  preview?: string;
 }
 
 /** `comfyModels/modelDetails`: everything a tooltip shows of one model. */
