@@ -7,23 +7,8 @@ export function formatSize(bytes: number): string {
   return `${bytes} B`;
 }
 
-/** Human names of the base models the index stores (`sdxl` → SDXL, `other:aura` → aura). */
-export function baseModelLabel(base: string): string {
-  switch (base) {
-    case 'sd1':
-      return 'SD 1.x';
-    case 'sd2':
-      return 'SD 2.x';
-    case 'sdxl':
-      return 'SDXL';
-    case 'sd3':
-      return 'SD 3';
-    case 'flux':
-      return 'Flux';
-    default:
-      return base.startsWith('other:') ? base.slice('other:'.length) : base;
-  }
-}
+/** Human names of the base models the index stores (`sdxl` → SDXL): core's, shared with the client. */
+export { baseModelLabel } from '../core/modelInfo/types';
 
 const KIND_LABEL: Record<string, string> = {
   checkpoint: 'checkpoint', diffusion_model: 'diffusion model', lora: 'LoRA', lycoris: 'LyCORIS', controlnet: 'ControlNet', vae: 'VAE', text_encoder: 'text encoder', embedding: 'embedding',

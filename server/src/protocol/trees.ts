@@ -2,6 +2,7 @@
 // hashes, manifest edits, deleting a duplicate copy) and the ids of the commands and views they serve.
 // Only the server opens the index: the views ask through these requests, page by page.
 import { NotificationType0, RequestType, RequestType0, type WorkspaceEdit } from 'vscode-languageserver-protocol';
+import type { BaseModel } from '../core/modelInfo/types';
 
 /** View ids (package.json `contributes.views`). */
 export const TreeViews = {
@@ -99,7 +100,7 @@ export interface ModelDetails {
   /** Workspace workflows whose references resolve to this model. */
   workflows: { uri: string; label: string }[];
   /** From the file's header (core/modelInfo): base model id (`sdxl`, …), kind (`lora`, …), title, trained words. */
-  baseModel?: string;
+  baseModel?: BaseModel;
   kind?: string;
   title?: string;
   trainedWords?: string[];

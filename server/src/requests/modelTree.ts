@@ -5,7 +5,7 @@
 // the families read from the files' headers (known ones in release order, others, then Unknown) → models.
 import { join } from 'node:path';
 import { STANDARD_CATEGORIES } from '../core/categories';
-import { baseModelLabel } from '../core/modelInfo/types';
+import { baseModelLabel, type BaseModel } from '../core/modelInfo/types';
 import type { IndexedLocation, IndexSnapshot } from '../core/index/snapshot';
 import type { ModelTreeFilter, ModelTreeGrouping, ModelTreeItem, ModelTreePage, ModelTreeParams } from '../protocol/trees';
 
@@ -126,7 +126,7 @@ function baseModelRows(list: readonly IndexedLocation[]): ModelTreeItem[] {
   for (const l of list) counts.set(l.baseModel ?? null, (counts.get(l.baseModel ?? null) ?? 0) + 1);
   return [...counts]
     .sort((a, b) => compareBases(a[0], b[0]))
-    .map(([base, count]) => ({ kind: 'baseModel', id: keyId(['b', base]), label: base ? baseModelLabel(base) : 'Unknown', count }));
+    .map(([base, count]) => ({ kind: 'baseModel', id: keyId(['b', base]), label: base ? baseModelLabel(base as BaseModel) : 'Unknown', count }));
 }
 
 function categoryRows(list: readonly IndexedLocation[], root: string | null): ModelTreeItem[] {

@@ -30,5 +30,20 @@ export const KIND_CATEGORY: Record<ModelKind, string> = {
   embedding: 'embeddings',
 };
 
-/** Human names of the families, for messages and hovers (shared with the client's palette). */
-export { baseModelLabel } from '../../protocol/format';
+/** Human names of the families, for messages, hovers and the client's views (through protocol/format.ts). */
+export function baseModelLabel(base: BaseModel): string {
+  switch (base) {
+    case 'sd1':
+      return 'SD 1.x';
+    case 'sd2':
+      return 'SD 2.x';
+    case 'sdxl':
+      return 'SDXL';
+    case 'sd3':
+      return 'SD 3';
+    case 'flux':
+      return 'Flux';
+    default:
+      return base.slice('other:'.length);
+  }
+}
