@@ -83,6 +83,7 @@ export const COMMANDS: Record<string, CommandHandler> = {
   [TreeCommands.clearModelFilter]: (ctx) => filterModels(ctx, ''),
   [TreeCommands.groupByRoot]: (ctx) => setGrouping(ctx, 'root'),
   [TreeCommands.groupByCategory]: (ctx) => setGrouping(ctx, 'category'),
+  [TreeCommands.groupByBaseModel]: (ctx) => setGrouping(ctx, 'baseModel'),
   [TreeCommands.loadMore]: (ctx, node) => ctx.views.models.loadMore(node),
 
   [TreeCommands.copyModelName]: async (ctx, arg) => {

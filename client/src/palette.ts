@@ -1,21 +1,24 @@
 // The search palette: a QuickPick over the server's index by name, path or hash prefix, with a
-// `category:<name>` prefix to filter. Each keystroke cancels the previous request. A pick offers the
-// model actions (buttons on the item, or a menu on accept); from a reference (the "Search model
-// index…" quick fix) the pick maps or replaces the reference instead.
+// `category:<name>` token to filter and `base:<family>` (passed on in the text: the server reads it).
+// Each keystroke cancels the previous request. A pick offers the model actions (buttons on the item,
+// or a menu on accept); from a reference (the "Search model index…" quick fix) the pick maps or
+// replaces the reference instead.
 import * as vscode from 'vscode';
 import { FixEditRequest, type ReferenceTarget, type SearchModelItem, SearchModelsRequest } from '../../server/src/protocol';
 import { TreeCommands } from '../../server/src/protocol/trees';
-import { formatSize } from '../../server/src/protocol/format';
+import { baseModelLabel, formatSize } from '../../server/src/protocol/format';
 import type { Ctx } from './ctx';
 
 interface ModelPick extends vscode.QuickPickItem {
   model: SearchModelItem;
 }
 
-/** `category:loras detail` → category `loras`, query `detail`. */
+/** `category:loras detail` → category `loras`, query `detail`; other tokens (`base:sdxl`) stay in the query. */
 export function parseQuery(value: string): { query: string; category?: string } {
-  const m = /^\s*category:(\S*)\s*(.*)$/i.exec(value);
-  return m ? { category: m[1] || undefined, query: m[2] } : { query: value };
+  const m = /(^|\s)category:(\S*)/i.exec(value);
+  if (!m) return { query: value };
+  const query = `${value.slice(0, m.index)} ${value.slice(m.index + m[0].length)}`.trim().replace(/\s+/g, ' ');
+  return { category: m[2] || undefined, query };
 }
 
 /** What can be done with a picked model: [label, command] (commands take the model as argument). */
@@ -42,7 +45,7 @@ interface PickOptions {
 export function pickModel(ctx: Ctx, options: PickOptions): Promise<SearchModelItem | undefined> {
   const qp = vscode.window.createQuickPick<ModelPick>();
   qp.title = options.title;
-  qp.placeholder = options.category ? `Search ${options.category} by name, path or hash` : 'Search models by name, path or hash prefix (category:<name> to filter)';
+  qp.placeholder = options.category ? `Search ${options.category} by name, path or hash` : 'Search models by name, path or hash prefix (category:<name>, base:sdxl to filter)';
   // The server ranks and filters; VS Code's own filter would hide hash-prefix and fuzzy path matches.
   qp.matchOnDescription = false;
   qp.matchOnDetail = false;
@@ -59,7 +62,7 @@ export function pickModel(ctx: Ctx, options: PickOptions): Promise<SearchModelIt
       if (cts.token.isCancellationRequested) return;
       qp.items = items.map((model) => ({
         label: model.relativePath,
-        description: model.category ?? undefined,
+        description: [model.category, model.baseModel && baseModelLabel(model.baseModel)].filter(Boolean).join(' · ') || undefined,
         detail: `${formatSize(model.size)} · ${model.hash} · ${model.root}`,
         alwaysShow: true,
         buttons,

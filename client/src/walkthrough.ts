@@ -1,15 +1,18 @@
 // The walkthrough's steps complete on real events, through context keys: a workflow of the workspace
-// opened in an editor, and a workflow whose missing models went down (a fix was applied).
+// opened in an editor, a workflow whose missing models went down (a fix was applied), and a download
+// that reached `finished`.
 import * as vscode from 'vscode';
 import type { WorkflowSummary } from '../../server/src/protocol/trees';
 import type { Views } from './ctx';
+import type { DownloadsModel } from './downloads/model';
 
 export const WalkthroughContext = {
   workflowOpened: 'comfyModels.workflowOpened',
   missingFixed: 'comfyModels.missingModelFixed',
+  downloadFinished: 'comfyModels.downloadFinished',
 } as const;
 
-export function trackWalkthrough(views: Views, subscriptions: vscode.Disposable[]): void {
+export function trackWalkthrough(views: Views, downloads: DownloadsModel, subscriptions: vscode.Disposable[]): void {
   let workflows = new Map<string, WorkflowSummary>();
   const checkEditor = (editor: vscode.TextEditor | undefined) => {
     if (editor && workflows.has(editor.document.uri.toString())) void vscode.commands.executeCommand('setContext', WalkthroughContext.workflowOpened, true);
@@ -24,5 +27,8 @@ export function trackWalkthrough(views: Views, subscriptions: vscode.Disposable[
       checkEditor(vscode.window.activeTextEditor);
     }),
     vscode.window.onDidChangeActiveTextEditor(checkEditor),
+    downloads.onDidChange((info) => {
+      if (info.state === 'finished') void vscode.commands.executeCommand('setContext', WalkthroughContext.downloadFinished, true);
+    }),
   );
 }

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { test } from 'node:test';
 import { DidChangeWatchedFilesNotification, FileChangeType } from 'vscode-languageserver-protocol';
 import { IndexChangedNotification, SearchModelsRequest, SyncIndexRequest, type StatusResult } from '../../server/src/protocol';
@@ -15,6 +16,7 @@ import { pathToUri } from '../../server/src/lsp/workspaceFiles';
 import { tempDir, writeFile } from '../helpers/files';
 import { startInMemory } from '../helpers/lspHarness';
 import { applyWorkspaceEditToDisk } from '../helpers/workspaceEdit';
+import { checkpointTensors, kohyaMetadata, loraTensors, writeSafetensors } from '../helpers/modelFiles';
 
 const LORAS = 250;
 
@@ -173,6 +175,49 @@ test('workflows are found by content (not in node_modules or hidden folders), su
     const again = await h.client.sendRequest(AddModelToManifestRequest.type, { hash: base.hash });
     assert.equal(again.edit, undefined);
     assert.match(again.message ?? '', /already listed/);
+  } finally {
+    await h.dispose();
+  }
+});
+
+test('the model tree grouped by base model: families read from the files, Unknown last, models paged; tooltip details with base model and preview; the palette filters by base:', { timeout: 60_000 }, async () => {
+  const dir = tempDir('cm-lsp-trees-base-');
+  const root = join(dir, 'models');
+  writeSafetensors(join(root, 'checkpoints/sd_xl_base.safetensors'), checkpointTensors('sdxl'));
+  writeSafetensors(join(root, 'checkpoints/v1-5.safetensors'), checkpointTensors('sd1'));
+  const thumb = `data:image/png;base64,${Buffer.from('a tiny png').toString('base64')}`;
+  writeSafetensors(join(root, 'loras/xl_a.safetensors'), loraTensors('sdxl'), kohyaMetadata('sdxl_base_v1-0', { 'pixel art': 10, retro: 3 }, 'xl_a'));
+  writeFile(join(root, 'loras/xl_a.preview.png'), 'png beside the model');
+  writeSafetensors(join(root, 'loras/xl_b.safetensors'), loraTensors('sdxl'), { ...kohyaMetadata('sdxl_base_v1-0', {}, 'xl_b'), 'modelspec.thumbnail': thumb });
+  writeSafetensors(join(root, 'loras/xl_c.safetensors'), loraTensors('sdxl'), kohyaMetadata('sdxl_base_v1-0', {}, 'xl_c'));
+  writeSafetensors(join(root, 'loras/old_style.safetensors'), loraTensors('sd1'));
+  writeFile(join(root, 'vae/mystery.safetensors'), 'no header');
+  const { h } = await serverOver(dir, [root]);
+  try {
+    const top = await h.client.sendRequest(ModelTreeRequest.type, { groupBy: 'baseModel' });
+    assert.deepEqual(top.items.map((i) => [i.kind, i.label, i.count]), [['baseModel', 'SD 1.x', 2], ['baseModel', 'SDXL', 4], ['baseModel', 'Unknown', 1]]);
+    const first = await h.client.sendRequest(ModelTreeRequest.type, { groupBy: 'baseModel', parent: top.items[1].id, limit: 2 });
+    const rest = await h.client.sendRequest(ModelTreeRequest.type, { groupBy: 'baseModel', parent: top.items[1].id, offset: 2, limit: 2 });
+    assert.deepEqual([first.total, rest.total], [4, 4]);
+    assert.deepEqual([...first.items, ...rest.items].map((i) => [i.kind, i.label]), [['model', 'sd_xl_base.safetensors'], ['model', 'xl_a.safetensors'], ['model', 'xl_b.safetensors'], ['model', 'xl_c.safetensors']]);
+    // The tooltip's details: the header's facts, and the preview beside the file, else the embedded thumbnail.
+    const [xlA, xlB] = [first.items[1], rest.items[0]];
+    const detailsA = await h.client.sendRequest(ModelDetailsRequest.type, { hash: xlA.hash! });
+    assert.deepEqual(
+      [detailsA?.baseModel, detailsA?.kind, detailsA?.trainedWords, detailsA?.preview],
+      ['sdxl', 'lora', ['pixel art', 'retro'], pathToFileURL(join(root, 'loras/xl_a.preview.png')).href],
+    );
+    const detailsB = await h.client.sendRequest(ModelDetailsRequest.type, { hash: xlB.hash! });
+    assert.deepEqual([detailsB?.baseModel, detailsB?.preview], ['sdxl', thumb]);
+    const unknown = await h.client.sendRequest(ModelTreeRequest.type, { groupBy: 'baseModel', parent: top.items[2].id });
+    const detailsUnknown = await h.client.sendRequest(ModelDetailsRequest.type, { hash: unknown.items[0].hash! });
+    assert.deepEqual([detailsUnknown?.baseModel, detailsUnknown?.preview], [undefined, undefined]);
+    assert.deepEqual(unknown.items.map((i) => i.label), ['mystery.safetensors']);
+    const loras = await h.client.sendRequest(ModelTreeRequest.type, { groupBy: 'baseModel', filter: { category: 'loras' } });
+    assert.deepEqual(loras.items.map((i) => [i.label, i.count]), [['SD 1.x', 1], ['SDXL', 3]]);
+
+    const xl = await h.client.sendRequest(SearchModelsRequest.type, { query: 'base:sdxl', category: 'loras' });
+    assert.deepEqual(xl.map((x) => [x.name, x.baseModel]).sort(), [['xl_a.safetensors', 'sdxl'], ['xl_b.safetensors', 'sdxl'], ['xl_c.safetensors', 'sdxl']]);
   } finally {
     await h.dispose();
   }

@@ -1,5 +1,6 @@
 // The Models view's filter (text, or `category:<name>` with optional text) and its grouping (by
-// category or by root). Both show in the view's description and in context keys for the title actions.
+// category, by root or by base model). Both show in the view's description and in context keys for
+// the title actions.
 import * as vscode from 'vscode';
 import type { ModelTreeGrouping } from '../../../server/src/protocol/trees';
 import type { Ctx } from '../ctx';

@@ -2,7 +2,7 @@
 // ("Show more…" loads the next). Rows keep their server ids, so a refresh after `indexChanged` keeps
 // what is expanded and selected; each refresh asks again for as many rows as were shown.
 import * as vscode from 'vscode';
-import { formatSize } from '../../../server/src/protocol/format';
+import { baseModelLabel, formatSize, modelKindLabel } from '../../../server/src/protocol/format';
 import {
   ModelDetailsRequest, type ModelDetails, type ModelTreeFilter, type ModelTreeGrouping, type ModelTreeItem, ModelTreeRequest, TreeCommands,
 } from '../../../server/src/protocol/trees';
@@ -100,7 +100,7 @@ export class ModelsTree implements vscode.TreeDataProvider<ModelNode>, vscode.Di
     item.id = r.id;
     item.description = `${(r.count ?? 0).toLocaleString('en-US')}`;
     item.tooltip = `${r.label}: ${(r.count ?? 0).toLocaleString('en-US')} model file${r.count === 1 ? '' : 's'}`;
-    item.iconPath = r.kind === 'root' ? new vscode.ThemeIcon('root-folder') : r.kind === 'folder' ? vscode.ThemeIcon.Folder : iconOf(r.category);
+    item.iconPath = r.kind === 'root' ? new vscode.ThemeIcon('root-folder') : r.kind === 'folder' ? vscode.ThemeIcon.Folder : r.kind === 'baseModel' ? new vscode.ThemeIcon('layers') : iconOf(r.category);
     item.contextValue = r.kind;
     return item;
   }
@@ -155,9 +155,16 @@ export class ModelsTree implements vscode.TreeDataProvider<ModelNode>, vscode.Di
   }
 }
 
+/** Width of the preview image in a model's tooltip. */
+const PREVIEW_WIDTH = 128;
+
 export function modelTooltip(row: Pick<ModelTreeItem, 'name' | 'label'>, d: ModelDetails): vscode.MarkdownString {
   const md = new vscode.MarkdownString(undefined, true);
   md.appendMarkdown(`**${escape(row.name ?? row.label)}** · ${formatSize(d.size)}\n\n`);
+  const facts = [d.baseModel && `**Base model** ${escape(baseModelLabel(d.baseModel))}`, d.kind && `**Kind** ${modelKindLabel(d.kind)}`, d.title && `**Title** ${escape(d.title)}`].filter(Boolean);
+  if (facts.length) md.appendMarkdown(`${facts.join(' · ')}\n\n`);
+  if (d.trainedWords?.length) md.appendMarkdown(`**Trained words** ${d.trainedWords.map(code).join(', ')}\n\n`);
+  if (d.preview) md.appendMarkdown(`![preview](${d.preview}|width=${PREVIEW_WIDTH})\n\n`);
   md.appendMarkdown(`quick hash \`${d.hash}\`\n\n`);
   md.appendMarkdown(d.sha256 ? `sha256 \`${d.sha256}\`\n\nblake3 \`${d.blake3}\`${d.hashOrigin ? ` (${escape(d.hashOrigin)})` : ''}\n\n` : '_full hashes not computed yet_\n\n');
   md.appendMarkdown(`**${d.locations.length === 1 ? 'Location' : `${d.locations.length} locations`}**\n\n`);

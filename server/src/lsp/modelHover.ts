@@ -4,11 +4,9 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { findPreview } from '../core/modelInfo/previews';
 import { baseModelLabel } from '../core/modelInfo/types';
+import { modelKindLabel } from '../protocol/format';
 import type { ModelInfo } from '../core/types';
 
-const KIND_LABEL: Record<string, string> = {
-  checkpoint: 'checkpoint', diffusion_model: 'diffusion model', lora: 'LoRA', lycoris: 'LyCORIS', controlnet: 'ControlNet', vae: 'VAE', text_encoder: 'text encoder', embedding: 'embedding',
-};
 /** Width the preview is shown at in a hover (VS Code's `|width=` image suffix). */
 const PREVIEW_WIDTH = 256;
 
@@ -21,13 +19,19 @@ export async function previewOf(model: ModelInfo | undefined): Promise<string | 
   return first ? findPreview(join(first.root, first.relativePath)) : undefined;
 }
 
+/** The preview as an image URI: the file beside the model, else the header's embedded thumbnail. */
+export async function previewUri(model: ModelInfo | undefined): Promise<string | undefined> {
+  const file = await previewOf(model);
+  return file ? pathToFileURL(file).href : model?.header?.thumbnail;
+}
+
 /** Markdown lines about the model's header and preview (a file from previewOf); none when nothing is known. */
 export function headerLines(model: ModelInfo, preview: string | undefined): string[] {
   const h = model.header;
   const lines: string[] = [];
   const facts = [
     h?.baseModel ? `**Base model** ${baseModelLabel(h.baseModel)}` : '',
-    h?.kind ? `**Kind** ${KIND_LABEL[h.kind] ?? h.kind}` : '',
+    h?.kind ? `**Kind** ${modelKindLabel(h.kind)}` : '',
     h?.title ? `**Title** ${escape(h.title)}` : '',
   ].filter(Boolean);
   // Each fact its own paragraph: Markdown would join adjacent lines into one.

@@ -1,5 +1,6 @@
 // Searching the index: `comfyModels/searchModels` and the "Search Model Index…" command.
 import { RequestType } from 'vscode-languageserver-protocol';
+import type { BaseModel } from '../core/modelInfo/types';
 
 export interface SearchModelsParams {
   query: string;
@@ -24,7 +25,7 @@ export interface SearchModelItem {
   size: number;
   score: number;
   /** Read from the model's header (sd1, sd2, sdxl, sd3, flux, other:<name>); absent when unknown. */
-  baseModel?: string;
+  baseModel?: BaseModel;
 }
 
 /** `comfyModels/searchModels`: ranked search over the index by name, path or hash prefix. */

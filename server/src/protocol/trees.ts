@@ -2,6 +2,7 @@
 // hashes, manifest edits, deleting a duplicate copy) and the ids of the commands and views they serve.
 // Only the server opens the index: the views ask through these requests, page by page.
 import { NotificationType0, RequestType, RequestType0, type WorkspaceEdit } from 'vscode-languageserver-protocol';
+import type { BaseModel } from '../core/modelInfo/types';
 
 /** View ids (package.json `contributes.views`). */
 export const TreeViews = {
@@ -17,6 +18,7 @@ export const TreeCommands = {
   clearModelFilter: 'comfyModels.clearModelFilter',
   groupByRoot: 'comfyModels.groupByRoot',
   groupByCategory: 'comfyModels.groupByCategory',
+  groupByBaseModel: 'comfyModels.groupByBaseModel',
   loadMore: 'comfyModels.loadMore',
   copyModelName: 'comfyModels.copyModelName',
   copyModelHash: 'comfyModels.copyModelHash',
@@ -37,7 +39,7 @@ export const TreeCommands = {
   fixReference: 'comfyModels.fixReference',
 } as const;
 
-export type ModelTreeGrouping = 'category' | 'root';
+export type ModelTreeGrouping = 'category' | 'root' | 'baseModel';
 
 export interface ModelTreeFilter {
   /** Case-insensitive part of the name or path, or a hash prefix. */
@@ -46,7 +48,7 @@ export interface ModelTreeFilter {
   category?: string;
 }
 
-export type ModelTreeItemKind = 'root' | 'category' | 'folder' | 'model';
+export type ModelTreeItemKind = 'root' | 'category' | 'baseModel' | 'folder' | 'model';
 
 /** One row of the Models view. `id` is stable across refreshes (expansion and selection survive). */
 export interface ModelTreeItem {
@@ -97,6 +99,13 @@ export interface ModelDetails {
   sources: { type: string; url: string }[];
   /** Workspace workflows whose references resolve to this model. */
   workflows: { uri: string; label: string }[];
+  /** From the file's header (core/modelInfo): base model id (`sdxl`, …), kind (`lora`, …), title, trained words. */
+  baseModel?: BaseModel;
+  kind?: string;
+  title?: string;
+  trainedWords?: string[];
+  /** A `file:` URI of a preview image beside the model, else the thumbnail embedded in it (`data:` URI). */
+  preview?: string;
 }
 
 /** `comfyModels/modelDetails`: everything a tooltip shows of one model. */

@@ -1,9 +1,11 @@
 // The Models view's rows, computed from the scoped index snapshot: roots → categories (canonical ones
 // first, custom ones after, files directly under a root last) → subfolders → models. A row's children
 // are built once per snapshot, grouping and filter, then handed out in pages, so expanding a category
-// of 100,000 models sorts it once and each "Show more…" is a slice.
+// of 100,000 models sorts it once and each "Show more…" is a slice. Grouped by base model, the rows are
+// the families read from the files' headers (known ones in release order, others, then Unknown) → models.
 import { join } from 'node:path';
 import { STANDARD_CATEGORIES } from '../core/categories';
+import { baseModelLabel, type BaseModel } from '../core/modelInfo/types';
 import type { IndexedLocation, IndexSnapshot } from '../core/index/snapshot';
 import type { ModelTreeFilter, ModelTreeGrouping, ModelTreeItem, ModelTreePage, ModelTreeParams } from '../protocol/trees';
 
@@ -12,14 +14,14 @@ const MAX_PAGE = 2000;
 const STANDARD = new Set(STANDARD_CATEGORIES);
 
 /** What a row id stands for: `[kind, root, category, folder prefix]`, JSON-encoded (stable, parseable). */
-type Key = ['r', string] | ['c', string | null, string | null] | ['f', string | null, string | null, string];
+type Key = ['r', string] | ['c', string | null, string | null] | ['f', string | null, string | null, string] | ['b', string | null];
 
 const keyId = (key: Key): string => JSON.stringify(key);
 
 function parseKey(id: string): Key | undefined {
   try {
     const key = JSON.parse(id) as unknown;
-    return Array.isArray(key) && ['r', 'c', 'f'].includes(key[0] as string) ? (key as Key) : undefined;
+    return Array.isArray(key) && ['r', 'c', 'f', 'b'].includes(key[0] as string) ? (key as Key) : undefined;
   } catch {
     return undefined;
   }
@@ -87,9 +89,10 @@ export class ModelTree {
       const list = filter.category ? snapshot.byCategory(filter.category) as readonly IndexedLocation[] : snapshot.locations;
       return text ? list.filter((l) => matches(l, text)) : list;
     };
-    if (parent === undefined) return groupBy === 'root' ? rootRows(all()) : categoryRows(all(), null);
+    if (parent === undefined) return groupBy === 'root' ? rootRows(all()) : groupBy === 'baseModel' ? baseModelRows(all()) : categoryRows(all(), null);
     const key = parseKey(parent);
     if (!key) return [];
+    if (key[0] === 'b') return byLowerKey(all().filter((l) => (l.baseModel ?? null) === key[1]), nameOf);
     if (key[0] === 'r') return categoryRows(all().filter((l) => l.root === key[1]), key[1]);
     const [, root, category] = key;
     if (filter.category && category !== filter.category) return [];
@@ -102,6 +105,28 @@ function rootRows(list: readonly IndexedLocation[]): ModelTreeItem[] {
   const counts = new Map<string, number>();
   for (const l of list) counts.set(l.root, (counts.get(l.root) ?? 0) + 1);
   return byLowerKey([...counts], ([root]) => root).map(([root, count]) => ({ kind: 'root', id: keyId(['r', root]), label: root, root, count }));
+}
+
+/** The families in the order they were released; other named families after them, Unknown last. */
+const KNOWN_BASES = ['sd1', 'sd2', 'sdxl', 'sd3', 'flux'];
+
+function compareBases(a: string | null, b: string | null): number {
+  if (a === b) return 0;
+  if (a === null) return 1;
+  if (b === null) return -1;
+  const ia = KNOWN_BASES.indexOf(a);
+  const ib = KNOWN_BASES.indexOf(b);
+  if (ia !== ib && (ia < 0 || ib < 0)) return ia < 0 ? 1 : -1;
+  if (ia >= 0) return ia - ib;
+  return a < b ? -1 : 1;
+}
+
+function baseModelRows(list: readonly IndexedLocation[]): ModelTreeItem[] {
+  const counts = new Map<string | null, number>();
+  for (const l of list) counts.set(l.baseModel ?? null, (counts.get(l.baseModel ?? null) ?? 0) + 1);
+  return [...counts]
+    .sort((a, b) => compareBases(a[0], b[0]))
+    .map(([base, count]) => ({ kind: 'baseModel', id: keyId(['b', base]), label: base ? baseModelLabel(base as BaseModel) : 'Unknown', count }));
 }
 
 function categoryRows(list: readonly IndexedLocation[], root: string | null): ModelTreeItem[] {

@@ -4,9 +4,11 @@ import { type Connection, type DidChangeWatchedFilesParams, DidChangeWatchedFile
 import { join } from 'node:path';
 import type { IndexStore } from '../core/index/store';
 import type { Logger } from '../core/log';
+import type { ModelHeaderInfo } from '../core/modelInfo/types';
 import type { IndexView } from '../engine/indexHost';
 import { WorkflowAnalyzer } from '../lsp/analysis';
 import type { ClientFeatures } from '../lsp/clientCapabilities';
+import { previewUri } from '../lsp/modelHover';
 import { runSafe } from '../lsp/runSafe';
 import { uriToPath, type WorkspaceFiles } from '../lsp/workspaceFiles';
 import {
@@ -33,6 +35,14 @@ export interface TreeDeps {
   client: ClientFeatures;
 }
 
+/** The tooltip's facts from the model's header (the preview is looked up beside the file). */
+const headerDetails = (h: ModelHeaderInfo | undefined) => ({
+  ...(h?.baseModel && { baseModel: h.baseModel }),
+  ...(h?.kind && { kind: h.kind }),
+  ...(h?.title && { title: h.title }),
+  ...(h?.trainedWords?.length && { trainedWords: h.trainedWords }),
+});
+
 export interface TreeRequests {
   /** Workspace folders changed: find the workflows again. */
   foldersChanged(): void;
@@ -57,6 +67,7 @@ export function registerTreeRequests(connection: Connection, deps: TreeDeps): Tr
       const model = view.model(params.hash);
       const locations = view.snapshot.byHash(params.hash);
       if (!model && !locations.length) return null;
+      const preview = await previewUri(model);
       return {
         hash: params.hash,
         size: model?.size ?? locations[0].size,
@@ -66,6 +77,8 @@ export function registerTreeRequests(connection: Connection, deps: TreeDeps): Tr
         locations: locations.map((l) => ({ path: join(l.root, l.relativePath), root: l.root, name: l.name, category: l.category })),
         sources: (model?.sources ?? []).map((s) => ({ type: s.type, url: s.url })),
         workflows: await workflows.usersOf(params.hash, token),
+        ...headerDetails(model?.header),
+        ...(preview && { preview }),
       };
     }),
   );

@@ -30,7 +30,7 @@ export const KIND_CATEGORY: Record<ModelKind, string> = {
   embedding: 'embeddings',
 };
 
-/** Human names of the families, for messages and hovers. */
+/** Human names of the families, for messages, hovers and the client's views (through protocol/format.ts). */
 export function baseModelLabel(base: BaseModel): string {
   switch (base) {
     case 'sd1':
