@@ -17,7 +17,7 @@ import { writeWorkspace } from './workspace.mjs';
 import { createRequire } from 'node:module';
 import { createHash } from 'node:crypto';
 
-const TIME_LIMIT_MS = Number(process.env.COMFY_E2E_TIME_LIMIT_MS || 10 * 60_000);
+const TIME_LIMIT_MS = Number(process.env.COMFY_E2E_TIME_LIMIT_MS || 20 * 60_000);
 const EXTENSION_ID = 'comfy-models.comfy-models';
 const suiteEntry = join(repoRoot, 'out', 'test', 'e2e', 'suite', 'index.js');
 const plainSuiteEntry = join(repoRoot, 'out', 'test', 'e2e', 'suite', 'plain', 'index.js');
