@@ -1,12 +1,10 @@
-// The sharing commands (issue 14), spread into the one command table (commands.ts). Commands of other
-// features are called by id: `comfyModels.findSources` (finding sources) and `comfyModels.startDownloads`
-// (the downloads engine; its argument is the DownloadItem list below). When they are not there, the
-// user is told so and nothing else happens.
+// The sharing commands (issue 14), spread into the one command table (commands.ts). Downloads and finding
+// sources go through the downloads feature's commands (`comfyModels.startDownloads`, `comfyModels.findSources`).
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import {
-  DeleteDuplicateRequest, ExportManifestRequest, formatSize, HealthRequest, InstallPlanRequest, LinkComfyuiRequest,
-  ResolveManifestRequest, ShareCommands, ShareViews, UseLocalFileRequest,
+  DeleteDuplicateRequest, DownloadCommands, ExportManifestRequest, formatSize, HealthRequest, InstallPlanRequest, LinkComfyuiRequest,
+  ResolveManifestRequest, ShareCommands, ShareViews, UseLocalFileRequest, type DownloadItem,
 } from '../../../server/src/protocol';
 import { LSPErrorCodes, ResponseError, type WorkspaceEdit } from 'vscode-languageclient/node';
 import type { CommandHandler } from '../commands';
@@ -15,18 +13,6 @@ import { pickModel } from '../palette';
 import { openEmbeddedWorkflow } from './embeddedWorkflow';
 import type { ManifestReportProvider, ReportNode, ReportRow } from './manifestReport';
 import { healthMarkdown, installPlanMarkdown } from './reports';
-
-/** The downloads engine's command and its item shape (the contract with issue 11). */
-export const START_DOWNLOADS = 'comfyModels.startDownloads';
-export const FIND_SOURCES = 'comfyModels.findSources';
-export interface DownloadItem {
-  url: string;
-  category?: string;
-  subfolder?: string;
-  sha256?: string;
-  size?: number;
-  fileName?: string;
-}
 
 /** Write actions refuse to run in an untrusted workspace (their menus are hidden there too). */
 function requireTrust(what: string): void {
@@ -41,16 +27,6 @@ async function applyEdit(ctx: Ctx, edit: WorkspaceEdit): Promise<boolean> {
 }
 
 /** Run another feature's command; false (and a message) when it is not installed. */
-async function runOptional(id: string, what: string, ...args: unknown[]): Promise<boolean> {
-  const known = await vscode.commands.getCommands(true);
-  if (!known.includes(id)) {
-    void vscode.window.showWarningMessage(`Comfy Models: ${what} is not available in this version.`);
-    return false;
-  }
-  await vscode.commands.executeCommand(id, ...args);
-  return true;
-}
-
 /** The manifest to work on: the argument, the active pyproject.toml, else one found in the workspace. */
 async function manifestUri(arg?: unknown): Promise<vscode.Uri | undefined> {
   if (arg instanceof vscode.Uri) return arg;
@@ -139,7 +115,7 @@ export const SHARE_COMMANDS: Record<string, CommandHandler> = {
     const summary = result.changed ? `Exported ${vscode.workspace.asRelativePath(uri)}: ${result.models.length} models.` : `${vscode.workspace.asRelativePath(uri)} had nothing to add.`;
     if (result.withoutSource.length) {
       const pick = await vscode.window.showWarningMessage(`${summary} ${result.withoutSource.length} model(s) have no known source: ${result.withoutSource.slice(0, 3).join(', ')}${result.withoutSource.length > 3 ? ', …' : ''}`, 'Find Sources for Local Models');
-      if (pick) await runOptional(FIND_SOURCES, 'Finding sources');
+      if (pick) await vscode.commands.executeCommand(DownloadCommands.findSources);
     } else void vscode.window.showInformationMessage(summary);
     return result;
   },
@@ -157,7 +133,8 @@ export const SHARE_COMMANDS: Record<string, CommandHandler> = {
   [ShareCommands.downloadModel]: async (_ctx, node: ReportNode) => {
     requireTrust('Downloading');
     if (!node?.row?.source) return false;
-    return runOptional(START_DOWNLOADS, 'Downloading', [downloadItem(node.row)]);
+    await vscode.commands.executeCommand(DownloadCommands.startDownloads, [downloadItem(node.row)]);
+    return true;
   },
 
   [ShareCommands.downloadAll]: async () => {
@@ -173,7 +150,8 @@ export const SHARE_COMMANDS: Record<string, CommandHandler> = {
       'Download All',
     );
     if (ok !== 'Download All') return false;
-    return runOptional(START_DOWNLOADS, 'Downloading', rows.map(downloadItem));
+    await vscode.commands.executeCommand(DownloadCommands.startDownloads, rows.map(downloadItem));
+    return true;
   },
 
   [ShareCommands.useLocalFile]: async (ctx, node: ReportNode, chosen?: string) => {
