@@ -4,26 +4,8 @@
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { activateExtension, fixture, statusWhere } from './context';
+import { activateExtension, codeOf, diagnosticsWhere, fixture, statusWhere } from './context';
 import { test } from './harness';
-
-const codeOf = (d: vscode.Diagnostic) => (typeof d.code === 'object' ? d.code.value : d.code);
-
-/** The diagnostics of `uri` once they satisfy `accept` (now, or at a later change) — no timers. */
-function diagnosticsWhere(uri: vscode.Uri, accept: (d: readonly vscode.Diagnostic[]) => boolean): Promise<readonly vscode.Diagnostic[]> {
-  const current = vscode.languages.getDiagnostics(uri);
-  if (accept(current)) return Promise.resolve(current);
-  return new Promise((resolve) => {
-    const sub = vscode.languages.onDidChangeDiagnostics((e) => {
-      if (!e.uris.some((u) => u.toString() === uri.toString())) return;
-      const now = vscode.languages.getDiagnostics(uri);
-      if (accept(now)) {
-        sub.dispose();
-        resolve(now);
-      }
-    });
-  });
-}
 
 async function openMismatchWorkflow(): Promise<vscode.TextEditor> {
   const api = await activateExtension();

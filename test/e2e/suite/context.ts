@@ -61,3 +61,21 @@ export async function statusWhere(api: ComfyModelsApi, accept: (s: StatusResult)
     });
   });
 }
+
+export const codeOf = (d: vscode.Diagnostic) => (typeof d.code === 'object' ? d.code.value : d.code);
+
+/** The diagnostics of `uri` once they satisfy `accept` (now, or at a later change) — no timers. */
+export function diagnosticsWhere(uri: vscode.Uri, accept: (d: readonly vscode.Diagnostic[]) => boolean): Promise<readonly vscode.Diagnostic[]> {
+  const current = vscode.languages.getDiagnostics(uri);
+  if (accept(current)) return Promise.resolve(current);
+  return new Promise((resolve) => {
+    const sub = vscode.languages.onDidChangeDiagnostics((e) => {
+      if (!e.uris.some((u) => u.toString() === uri.toString())) return;
+      const now = vscode.languages.getDiagnostics(uri);
+      if (accept(now)) {
+        sub.dispose();
+        resolve(now);
+      }
+    });
+  });
+}

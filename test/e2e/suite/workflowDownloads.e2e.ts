@@ -9,25 +9,8 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { DownloadInfo, DownloadPlan } from '../../../server/src/protocol';
 import type { DownloadTerminal } from '../../../client/src/downloads/task';
-import { activateExtension, fixture, statusWhere } from './context';
+import { activateExtension, codeOf, diagnosticsWhere, fixture, statusWhere } from './context';
 import { test } from './harness';
-
-const codeOf = (d: vscode.Diagnostic) => (typeof d.code === 'object' ? d.code.value : d.code);
-
-function diagnosticsWhere(uri: vscode.Uri, accept: (d: readonly vscode.Diagnostic[]) => boolean): Promise<readonly vscode.Diagnostic[]> {
-  const current = vscode.languages.getDiagnostics(uri);
-  if (accept(current)) return Promise.resolve(current);
-  return new Promise((resolve) => {
-    const sub = vscode.languages.onDidChangeDiagnostics((e) => {
-      if (!e.uris.some((u) => u.toString() === uri.toString())) return;
-      const now = vscode.languages.getDiagnostics(uri);
-      if (accept(now)) {
-        sub.dispose();
-        resolve(now);
-      }
-    });
-  });
-}
 
 function once<T>(event: vscode.Event<T>): Promise<T> {
   return new Promise((resolve) => {
