@@ -36,6 +36,8 @@ interface PickOptions {
   /** Fixed category (a reference's); else the `category:` prefix of the typed text. */
   category?: string | null;
   similarTo?: string;
+  /** Models of this base model first (the workflow's, for a LoRA or the like). */
+  preferBaseModel?: ReferenceTarget['baseModel'];
   title: string;
   /** Show the model actions as item buttons. */
   actions?: boolean;
@@ -58,7 +60,7 @@ export function pickModel(ctx: Ctx, options: PickOptions): Promise<SearchModelIt
     const { query, category } = options.category !== undefined ? { query: value, category: options.category } : parseQuery(value);
     qp.busy = true;
     try {
-      const items = await ctx.client.sendRequest(SearchModelsRequest.type, { query, category, similarTo: options.similarTo, limit: 200 }, cts.token);
+      const items = await ctx.client.sendRequest(SearchModelsRequest.type, { query, category, similarTo: options.similarTo, preferBaseModel: options.preferBaseModel, limit: 200 }, cts.token);
       if (cts.token.isCancellationRequested) return;
       qp.items = items.map((model) => ({
         label: model.relativePath,
@@ -113,7 +115,7 @@ export async function searchModels(ctx: Ctx): Promise<void> {
 
 /** The quick fix "Search model index…": pick a model, then map or replace the reference with it. */
 export async function resolveReferenceInteractively(ctx: Ctx, reference: ReferenceTarget): Promise<boolean> {
-  const model = await pickModel(ctx, { category: reference.category, similarTo: reference.value, title: `Resolve '${reference.value}'` });
+  const model = await pickModel(ctx, { category: reference.category, similarTo: reference.value, preferBaseModel: reference.baseModel, title: `Resolve '${reference.value}'` });
   if (!model) return false;
   const how = await vscode.window.showQuickPick(
     [

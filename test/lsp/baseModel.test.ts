@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, describe, test } from 'node:test';
-import { CompletionRequest, HoverRequest, type CompletionList, type Diagnostic, type MarkupContent } from 'vscode-languageserver-protocol';
+import { CodeActionRequest, CompletionRequest, HoverRequest, type CodeAction, type CompletionList, type Diagnostic, type MarkupContent } from 'vscode-languageserver-protocol';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { chainWorkflowUi, writeBaseModelLibrary } from '../helpers/baseModelLibrary';
 import { tempDir, writeFile } from '../helpers/files';
@@ -88,5 +88,22 @@ describe('base models in the language features', () => {
     assert.deepEqual(Object.fromEntries(all.map((i) => [i.relativePath, i.baseModel ?? null])), {
       'loras/xl_detail.safetensors': 'sdxl', 'loras/sd15_style.safetensors': 'sd1', 'loras/plain.safetensors': null,
     });
+  });
+
+  test('"Search model index…" on a missing LoRA names the workflow\'s base model; the palette then lists that family first', async () => {
+    const text = WORKFLOW.replace('"sd15_style.safetensors"', '"sd15_styles.safetensors"');
+    const missingWf = join(dir, 'ws/missing-lora.json');
+    writeFile(missingWf, text);
+    await s.open(missingWf, text);
+    const missing = (await s.pull(missingWf)).find((d) => d.code === 'missing-model')!;
+    assert.equal(textAt(text, missing), 'sd15_styles.safetensors');
+    const actions = (await s.h.client.sendRequest(CodeActionRequest.type, { textDocument: { uri: s.uri(missingWf) }, range: missing.range, context: { diagnostics: [missing] } })) as CodeAction[];
+    const search = actions.find((a) => a.title === 'Search model index…')!;
+    const target = search.command!.arguments![0] as { value: string; category: string; baseModel?: string };
+    assert.deepEqual([target.value, target.category, target.baseModel], ['sd15_styles.safetensors', 'loras', 'sdxl']);
+    const ask = (extra: object) => s.h.client.sendRequest('comfyModels/searchModels', { query: '', category: 'loras', similarTo: target.value, ...extra }) as Promise<{ relativePath: string }[]>;
+    // By name alone the SD 1.5 LoRA is the closest; the workflow's family (SDXL) goes first when named.
+    assert.equal((await ask({}))[0].relativePath, 'loras/sd15_style.safetensors');
+    assert.equal((await ask({ preferBaseModel: target.baseModel }))[0].relativePath, 'loras/xl_detail.safetensors');
   });
 });

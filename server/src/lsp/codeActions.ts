@@ -6,7 +6,7 @@ import { CodeAction, CodeActionKind, Command, type CancellationToken, type Diagn
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { IndexSnapshot } from '../core/index/snapshot';
 import type { Logger } from '../core/log';
-import type { Candidate, ResolvedReference } from '../core/resolve';
+import { isAddonCategory, workflowBaseModel, type Candidate, type ResolvedReference } from '../core/resolve';
 import type { ModelInfo, ModelLocation } from '../core/types';
 import type { ReferenceTarget } from '../protocol/fixes';
 import type { ManifestContext, WorkflowAnalysis } from './analysis';
@@ -50,9 +50,11 @@ export interface MapActionData {
 const MAX_CANDIDATE_FIXES = 3;
 const CLOSE_TO_BEST = 0.15;
 
-export function referenceTarget(uri: string, r: ResolvedReference): ReferenceTarget {
+/** `resolved`: the workflow's references, to name its base model for an add-on reference (LoRA, …). */
+export function referenceTarget(uri: string, r: ResolvedReference, resolved: readonly ResolvedReference[] = []): ReferenceTarget {
   const { nodeId, widgetIndex, inputName, value, category, offset, length } = r.reference;
-  return { uri, nodeId, widgetIndex, inputName, value, category, offset, length };
+  const baseModel = isAddonCategory(category) ? workflowBaseModel(resolved) : undefined;
+  return { uri, nodeId, widgetIndex, inputName, value, category, offset, length, ...(baseModel && { baseModel }) };
 }
 
 export function mapAction(ctx: FixContext, manifest: ManifestContext, r: ResolvedReference, location: ModelLocation, diagnostic?: Diagnostic): CodeAction | undefined {
@@ -114,9 +116,9 @@ function downloadAction(r: ResolvedReference, manifest: ManifestContext, diagnos
   return action;
 }
 
-function searchAction(ctx: FixContext, doc: TextDocument, r: ResolvedReference, diagnostic: Diagnostic): CodeAction[] {
+function searchAction(ctx: FixContext, doc: TextDocument, r: ResolvedReference, diagnostic: Diagnostic, resolved: readonly ResolvedReference[]): CodeAction[] {
   if (!ctx.client.vscodeClient) return [];
-  const action = CodeAction.create('Search model index…', Command.create('Search model index…', 'comfyModels.searchIndex', referenceTarget(doc.uri, r)), CodeActionKind.QuickFix);
+  const action = CodeAction.create('Search model index…', Command.create('Search model index…', 'comfyModels.searchIndex', referenceTarget(doc.uri, r, resolved)), CodeActionKind.QuickFix);
   action.diagnostics = [diagnostic];
   return [action];
 }
@@ -158,7 +160,7 @@ export function workflowCodeActions(ctx: FixContext, doc: TextDocument, analysis
         for (const c of candidates) actions.push(replaceAction(doc, r, c.location.name, diagnostic));
         const download = ctx.client.vscodeClient && diagnostic.code !== 'ambiguous-model' ? downloadAction(r, analysis.manifest, diagnostic) : undefined;
         if (download) actions.push(download);
-        actions.push(...searchAction(ctx, doc, r, diagnostic));
+        actions.push(...searchAction(ctx, doc, r, diagnostic, analysis.resolved));
         break;
       }
       case 'wrong-folder':
@@ -169,10 +171,10 @@ export function workflowCodeActions(ctx: FixContext, doc: TextDocument, analysis
           const map = deferredMapAction(ctx, doc.uri, analysis.manifest, r, res.location, diagnostic);
           if (map) actions.push(map);
         }
-        actions.push(...searchAction(ctx, doc, r, diagnostic));
+        actions.push(...searchAction(ctx, doc, r, diagnostic, analysis.resolved));
         break;
       case 'category-mismatch':
-        actions.push(...searchAction(ctx, doc, r, diagnostic));
+        actions.push(...searchAction(ctx, doc, r, diagnostic, analysis.resolved));
         break;
       case 'mapped-path-differs':
         if (res.status === 'resolved') actions.push(replaceAction(doc, r, res.location.name, diagnostic));

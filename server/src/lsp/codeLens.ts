@@ -25,7 +25,7 @@ export function workflowLenses(analysis: WorkflowAnalysis, vscodeClient: boolean
   const first = missing[0] ?? attention[0];
   if (first && vscodeClient) {
     const resolve = CodeLens.create(top);
-    resolve.command = Command.create('Resolve…', 'comfyModels.searchIndex', referenceTarget(analysis.uri, first));
+    resolve.command = Command.create('Resolve…', 'comfyModels.searchIndex', referenceTarget(analysis.uri, first, analysis.resolved));
     lenses.push(resolve);
   }
   const downloadable = vscodeClient ? workflowDownloads(analysis).downloads.length : 0;

@@ -1,6 +1,7 @@
 // The search palette's query: the index's ranked search, or — when the palette resolves a reference
 // and nothing is typed yet — the reference's fuzzy candidates first, ranked as the quick fixes are.
-// A `base:sdxl` token in the query keeps models of that base model only.
+// A `base:sdxl` token in the query keeps models of that base model only; `preferBaseModel` (the
+// workflow's, for a LoRA and the like) puts that family first.
 import type { IndexedLocation, IndexSnapshot } from '../core/index/snapshot';
 import { parseModelQuery } from '../core/modelInfo/query';
 import { fuzzyCandidates, type FuzzyCache } from '../core/resolve';
@@ -22,6 +23,13 @@ const item = (l: IndexedLocation, score: number): SearchModelItem => ({
 });
 
 export function searchModels(index: IndexSnapshot, params: SearchModelsParams, fuzzy?: FuzzyCache): SearchModelItem[] {
+  const items = rankedModels(index, params, fuzzy);
+  const prefer = params.preferBaseModel;
+  // Stable: within each group the ranking above stays as it was.
+  return prefer ? [...items.filter((i) => i.baseModel === prefer), ...items.filter((i) => i.baseModel !== prefer)] : items;
+}
+
+function rankedModels(index: IndexSnapshot, params: SearchModelsParams, fuzzy?: FuzzyCache): SearchModelItem[] {
   const limit = params.limit ?? DEFAULT_LIMIT;
   const { text, baseModel } = parseModelQuery(params.query);
   if (params.similarTo === undefined || text.trim() !== '') {

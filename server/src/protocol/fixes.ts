@@ -1,5 +1,6 @@
 // Fixing a model reference: `comfyModels/fixEdit` and the reference shape code actions pass around.
 import { RequestType, type WorkspaceEdit } from 'vscode-languageserver-protocol';
+import type { BaseModel } from '../core/modelInfo/types';
 
 /** A model reference in a workflow, as code actions and the search palette pass it around. */
 export interface ReferenceTarget {
@@ -13,6 +14,8 @@ export interface ReferenceTarget {
   /** Span of the value inside the JSON string (document offsets). */
   offset: number;
   length: number;
+  /** For add-on categories (LoRAs, ControlNets, …): the base model of the workflow's checkpoint. */
+  baseModel?: BaseModel;
 }
 
 export interface FixEditParams {

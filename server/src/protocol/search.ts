@@ -12,6 +12,8 @@ export interface SearchModelsParams {
    * candidates of that value (the quick fix's list), then the rest of the category by name.
    */
   similarTo?: string;
+  /** Models of this base model first (the workflow's, when the palette resolves one of its references). */
+  preferBaseModel?: BaseModel;
 }
 
 export interface SearchModelItem {
