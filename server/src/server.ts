@@ -101,8 +101,7 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
     const host = index;
     trees = registerTreeRequests(connection, {
       view: () => host.view(),
-      store: () => host.openStore,
-      sync: () => host.sync(),
+      edit: (work) => host.edit(work),
       files,
       settings: (uri) => settings.get(uri),
       log,

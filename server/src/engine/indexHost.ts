@@ -105,11 +105,6 @@ export class IndexHost {
     };
   }
 
-  /** The open store, for writes made on request (full hashes computed from the Models view); undefined while none is open. */
-  get openStore(): IndexStore | undefined {
-    return this.store;
-  }
-
   /** Apply settings: (re)open the index if its path changed, resolve the roots, watch them, sync. */
   async configure(settings: Settings): Promise<void> {
     const previousPath = this.store?.path;
@@ -200,11 +195,6 @@ export class IndexHost {
     await this.scheduler.idle();
     if (!this.store) throw new Error(this.message ?? 'the model index is not open');
     return { store: this.store, roots: this.roots };
-  }
-
-  /** After a request changed the store (share requests): announce it like a sync would. */
-  recorded(): void {
-    this.changed();
   }
 
   /** Called after every change of the index content (e.g. to refresh diagnostics). */

@@ -41,7 +41,7 @@ export interface ShareDeps {
   index: {
     view(): IndexView;
     shared(): Promise<{ store: IndexStore; roots: readonly ModelRoot[] }>;
-    recorded(): void;
+    edit(work: (store: IndexStore) => Promise<void>): Promise<void>;
   };
 }
 
@@ -91,11 +91,12 @@ export function registerShareRequests(connection: Connection, deps: ShareDeps): 
     if (open) return { text: open.getText(), exists: true, open };
     return { ...(await readManifestText(path)), open: undefined };
   };
-  const save = async (store: IndexStore, ops: Parameters<IndexStore['apply']>[0]) => {
+  const save = async (ops: Parameters<IndexStore['apply']>[0]) => {
     if (!ops.length) return;
-    store.apply(ops);
-    await store.save();
-    index.recorded();
+    await index.edit(async (store) => {
+      store.apply(ops);
+      await store.save();
+    });
   };
 
   connection.onRequest(ExportManifestRequest.type, (params, token) => {
@@ -115,7 +116,7 @@ export function registerShareRequests(connection: Connection, deps: ShareDeps): 
           signal: cancel.signal,
           onProgress: (p) => p.done < p.total && progress.report(Math.floor((p.done * 100) / p.total), `hashing ${p.filename} (${p.done + 1}/${p.total})`),
         });
-        await save(store, report.indexOps);
+        await save(report.indexOps);
         let edit: WorkspaceEdit | undefined;
         let written = false;
         if (report.changed && open) edit = minimalEdit(open, report.text);
@@ -140,7 +141,7 @@ export function registerShareRequests(connection: Connection, deps: ShareDeps): 
       if (manifest.malformed) throw new ResponseError(ErrorCodes.InvalidParams, `${path}: ${manifest.problems[0].message}`);
       const { store, roots } = await index.shared();
       const { indexOps, ...report } = await importReport(manifest, store, roots, { signal: signalOf(token) });
-      await save(store, indexOps);
+      await save(indexOps);
       return { manifestPath: path, ...report };
     }),
   );
@@ -193,7 +194,7 @@ export function registerShareRequests(connection: Connection, deps: ShareDeps): 
     answer(log, 'delete duplicate copy', async () => {
       const { store } = await index.shared();
       const op = await deleteDuplicateCopy(store.snapshot(), params.path);
-      await save(store, [op]);
+      await save([op]);
       return { deleted: params.path };
     }),
   );

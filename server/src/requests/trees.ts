@@ -25,9 +25,8 @@ import { WorkspaceWorkflows } from './workflows';
 export interface TreeDeps {
   /** The index as the language features see it: this window's scoped view (engine/indexHost.ts). */
   view(): IndexView;
-  /** The open store, written to when full hashes are computed. */
-  store(): IndexStore | undefined;
-  sync(): Promise<unknown>;
+  /** Write to the open index (full hashes, a deleted copy), then announce the change. */
+  edit(work: (store: IndexStore) => Promise<void>): Promise<void>;
   files: WorkspaceFiles;
   settings(uri?: string): Promise<Settings>;
   log: Logger;
@@ -105,7 +104,7 @@ export function registerTreeRequests(connection: Connection, deps: TreeDeps): Tr
     runSafe(log, token, 'manifest models', { manifestUri: '', exists: false, models: [] }, () => manifestModels(manifestDeps, params.near)),
   );
 
-  const fileDeps = { query, store: deps.store, sync: deps.sync, log };
+  const fileDeps = { query, edit: deps.edit, log };
   connection.onRequest(DeleteModelCopyRequest.type, (params, token) =>
     runSafe(log, token, 'delete model copy', { deleted: false, message: 'failed (see the log)' }, () => deleteModelCopy(fileDeps, params.hash, params.path)),
   );
