@@ -6,19 +6,9 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { IndexStore } from '../../server/src/core/index/store';
 import { tempDir } from '../helpers/files';
+import { lineFrom } from '../helpers/childOutput';
 
 const childJs = join(__dirname, '..', 'helpers', 'syncChild.js');
-
-function firstLine(child: ReturnType<typeof spawn>, expected: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    let buf = '';
-    child.stdout!.on('data', (d) => {
-      buf += d;
-      if (buf.split('\n').includes(expected)) resolve();
-    });
-    child.once('exit', (code) => reject(new Error(`child exited (${code}) before '${expected}': ${buf}`)));
-  });
-}
 
 test('two processes syncing different roots into one index file lose nothing (and keep existing sources)', async () => {
   const dir = tempDir('cm-two-');
@@ -37,8 +27,8 @@ test('two processes syncing different roots into one index file lose nothing (an
   const perRound = 5;
   const children = roots.map((r) => spawn(process.execPath, [childJs, indexPath, r, String(rounds), String(perRound)], { stdio: ['pipe', 'pipe', 'inherit'] }));
   // Both load the same file before either saves, so every save after the first must merge.
-  await Promise.all(children.map((c) => firstLine(c, 'ready')));
-  const finished = children.map((c) => firstLine(c, 'done'));
+  await Promise.all(children.map((c) => lineFrom(c, 'ready')));
+  const finished = children.map((c) => lineFrom(c, 'done'));
   children.forEach((c) => c.stdin!.write('go\n'));
   await Promise.all(finished);
   await Promise.all(children.map((c) => (c.exitCode === null ? once(c, 'exit') : undefined)));

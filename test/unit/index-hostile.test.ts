@@ -13,6 +13,7 @@ import { IndexStore } from '../../server/src/core/index/store';
 import { syncRoots } from '../../server/src/core/index/sync';
 import { cli } from '../helpers/cli';
 import { tempDir, writeFile } from '../helpers/files';
+import { lineFrom } from '../helpers/childOutput';
 
 const childJs = join(__dirname, '..', 'helpers', 'syncChild.js');
 
@@ -99,17 +100,6 @@ test('a corrupt interior page: set aside once with a message, rebuilt, the next 
   assert.equal(second.json().length, 1);
   assert.equal(readdirSync(dir).filter((f) => f.includes('.corrupt-')).length, 1);
 });
-
-function lineFrom(child: ReturnType<typeof spawn>, expected: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    let buf = '';
-    child.stdout!.on('data', (d) => {
-      buf += d;
-      if (buf.split('\n').includes(expected)) resolve();
-    });
-    child.once('exit', (code) => reject(new Error(`child exited (${code}) before '${expected}': ${buf}`)));
-  });
-}
 
 test('four processes opening one corrupt index at once: none fails, every row of every process is kept', { timeout: 120_000 }, async () => {
   const dir = tempDir('cm-ih-');
