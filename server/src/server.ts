@@ -20,7 +20,7 @@ import { PushedSettings } from './lsp/pushedSettings';
 import { SettingsCache } from './lsp/settingsCache';
 import { beginWorkDoneProgress } from './lsp/workDoneProgress';
 import { WorkspaceFiles } from './lsp/workspaceFiles';
-import { wireDownloads, type ServerDownloads } from './downloadsWiring';
+import { wireDownloads, type ServerDownloads } from './requests/downloadsWiring';
 
 export interface ServerRuntime {
   version: string;

@@ -2,16 +2,16 @@
 // index), the download requests, the plan and manifest sources read through the language features,
 // and "find sources" over this window's view of the index. server.ts calls this at initialize.
 import type { Connection } from 'vscode-languageserver';
-import { DEFAULT_ENDPOINTS } from './core/download/hosts';
-import { recordDownload } from './core/download/record';
-import type { Logger } from './core/log';
-import { DownloadHost } from './engine/downloadHost';
-import { findSourcesForLocalModels } from './engine/findSources';
-import type { IndexHost } from './engine/indexHost';
-import { openWorkflowDownloads, recordSourceInManifest } from './lsp/downloadSources';
-import type { FeatureContext } from './lsp/featureContext';
-import { registerDownloadRequests } from './requests/downloads';
-import type { Settings } from './settings';
+import { DEFAULT_ENDPOINTS } from '../core/download/hosts';
+import { recordDownload } from '../core/download/record';
+import type { Logger } from '../core/log';
+import { DownloadHost } from '../engine/downloadHost';
+import { findSourcesForLocalModels } from '../engine/findSources';
+import type { IndexHost } from '../engine/indexHost';
+import { openWorkflowDownloads, recordSourceInManifest } from '../lsp/downloadSources';
+import type { FeatureContext } from '../lsp/featureContext';
+import { registerDownloadRequests } from './downloads';
+import type { Settings } from '../settings';
 
 export interface ServerDownloads {
   /** Provider origins and concurrency from the settings. */
