@@ -44,6 +44,9 @@ async function screenshot(name) {
   try {
     await page.screenshot({ path: file });
     console.log(`      screenshot: ${file}`);
+    // The screenshot stays on the machine that ran the check; what the sidebar rendered goes to the log too.
+    const rows = await page.locator('.sidebar .monaco-list-row').evaluateAll((els) => els.map((e) => `${e.getAttribute('aria-expanded') === 'true' ? 'v' : '>'} ${e.textContent}`));
+    if (rows.length) console.log(`      sidebar rows:\n${rows.map((r) => `        ${r}`).join('\n')}`);
   } catch (err) {
     console.log(`      (no screenshot: ${err.message})`);
   }

@@ -26,6 +26,18 @@ async function openSidebar(page) {
   await pane(page, 'Models').waitFor(VISIBLE);
 }
 
+/** Collapse every expanded pane of the open container but `title`; returns their headers (a click expands them again). */
+async function collapseOtherPanes(page, title) {
+  const headers = [];
+  for (const header of await page.locator('.sidebar .pane-header').all()) {
+    const name = (await header.locator('h3.title').textContent())?.trim() ?? '';
+    if (name.toLowerCase() === title.toLowerCase() || (await header.getAttribute('aria-expanded')) !== 'true') continue;
+    await header.locator('h3.title').click();
+    headers.push(header.locator('h3.title'));
+  }
+  return headers;
+}
+
 async function expand(rowLocator) {
   if ((await rowLocator.getAttribute('aria-expanded')) !== 'true') await rowLocator.locator('.monaco-tl-twistie').click();
 }
@@ -90,18 +102,26 @@ export default {
     const statusWith = (text) => page.locator('.statusbar-item').filter({ hasText: text }).first();
     // The demo index as it stands now (the in-host suites downloaded models into it): restored at the end.
     const before = (await statusWith(/Comfy Models: \d+ models?/).textContent()).match(/\d+ models?/)[0];
+    let cleanupPanes = async () => {};
     try {
       writeFileSync(settingsFile, JSON.stringify({ ...JSON.parse(original), 'comfyModels.modelDirectories': [big.root], 'comfyModels.indexPath': big.indexPath }, null, 2));
       await statusWith(`Comfy Models: ${big.total.toLocaleString('en-US')} models`).waitFor(SYNCED);
       await openSidebar(page);
       const models = pane(page, 'Models');
-      // Rows expanded earlier would push the categories out of the (virtual) list's rendered rows.
+      // The list is virtual: only rows inside the pane are rendered. The other panes give it their room
+      // (the Models pane is short with the Downloads and report views open), and rows expanded earlier
+      // are collapsed so the categories are at its top.
+      const others = await collapseOtherPanes(page, 'Models');
+      cleanupPanes = () => Promise.all(others.map((header) => header.click()));
       await models.hover();
       await models.locator('.pane-header .action-label[aria-label="Collapse All"]').click();
       const category = models.locator('.monaco-list-row', { hasText: big.biggest.category }).filter({ hasText: big.biggest.count.toLocaleString('en-US') }).first();
       await category.waitFor(SYNCED);
       const started = Date.now();
-      await expand(category);
+      // A click selects the row and expands it; keyboard focus on its first child scrolls that into view.
+      await category.click();
+      await category.and(page.locator('[aria-expanded="true"]')).waitFor(VISIBLE);
+      await page.keyboard.press('ArrowDown');
       // Subfolders come first: the first row of the first page.
       await row(models, 'set_000').waitFor(VISIBLE);
       const ms = Date.now() - started;
@@ -114,6 +134,7 @@ export default {
       await row(models, `${big.biggest.category}_000100.safetensors`).waitFor(VISIBLE);
       await keep(page, 'models-view-100k-more');
     } finally {
+      await cleanupPanes();
       writeFileSync(settingsFile, original);
       await statusWith(`Comfy Models: ${before}`).waitFor(SYNCED);
     }
