@@ -2,7 +2,7 @@
 // exercise each resolution outcome, a pyproject.toml manifest, and a tiny model library of
 // generated safetensors-shaped files. Everything here is written by the project (never the corpus).
 //
-//   writeWorkspace(root, { downloads? }) -> fixture: { folder, modelsDir, indexPath, workflows, models, downloads? }
+//   writeWorkspace(root, { downloads? }) -> fixture: { folder, modelsDir, secondModelsDir, indexPath, workflows, models, downloads? }
 // With `downloads` (the e2e run's loopback stand-ins for CivitAI / Hugging Face), the provider settings
 // point at them and two workflows carry `models` metadata URLs on them; the demo uses the real hosts.
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -196,7 +196,7 @@ function write(path, content) {
 function workspaceSettings(fixture, downloads) {
   return {
     ...(downloads && { 'comfyModels.civitai.baseUrl': downloads.civitaiBaseUrl, 'comfyModels.huggingface.endpoint': downloads.huggingFaceEndpoint }),
-    'comfyModels.modelDirectories': [fixture.modelsDir],
+    'comfyModels.modelDirectories': [fixture.modelsDir, fixture.secondModelsDir],
     'comfyModels.indexPath': fixture.indexPath,
     'files.exclude': { '.comfy-models': true },
     // The demo lives inside this repository's .cache: do not offer to open the parent git repository.
@@ -208,7 +208,10 @@ function workspaceSettings(fixture, downloads) {
 export async function writeWorkspace(root, { downloads } = {}) {
   rmSync(root, { recursive: true, force: true });
   const modelsDir = join(root, 'models');
-  const fixture = { folder: root, modelsDir, indexPath: join(root, '.comfy-models', 'index.sqlite'), workflows: {}, models: {} };
+  // A second, empty model folder (another disk, say): downloads may be sent there instead.
+  const secondModelsDir = join(root, 'models-2');
+  mkdirSync(secondModelsDir, { recursive: true });
+  const fixture = { folder: root, modelsDir, secondModelsDir, indexPath: join(root, '.comfy-models', 'index.sqlite'), workflows: {}, models: {} };
   for (const [key, relativePath] of Object.entries(MODELS)) {
     const bytes = modelBytes(relativePath, HEADERS[key]);
     write(join(modelsDir, relativePath), bytes);

@@ -3,6 +3,7 @@
 // Link pagination; recording a download in a real index and as a manifest source splice.
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, test } from 'node:test';
 import { downloadModel } from '../../server/src/core/download/download';
@@ -139,4 +140,19 @@ test('a finished download is indexed with its full hashes and its source (no sec
   const edited = applySplices(manifest, manifestSourceSplices(manifest, r.quickHash, { type: 'civitai', url: 'https://civitai.com/api/download/models/8?token=LEAK' }));
   assert.match(edited, /sources = \[\{ type = "civitai", url = "https:\/\/civitai.com\/api\/download\/models\/8" \}\]/);
   assert.ok(edited.startsWith('[project]\nname = "demo"\n'));
+});
+
+test('a download sent to a chosen model root lands there; a root that is not configured, or holds another category, is refused', async () => {
+  const data = randomBytes(2048);
+  const url = await s.hub.addFile({ repo: 'org/upscalers', path: '4x.pth', data });
+  const { dir, models, roots } = modelRoot();
+  const second = join(dir, 'second');
+  const loras = join(dir, 'loras-only');
+  const all = [...roots, { path: second, category: null, origin: 'test' }, { path: loras, category: 'loras', origin: 'test' }];
+  const r = await downloadModel({ url, category: 'upscale_models', root: second }, all, testEnv(s));
+  assert.equal(r.path, join(second, 'upscale_models', '4x.pth'));
+  assert.equal(r.sha256, sha(data));
+  await assert.rejects(downloadModel({ url, category: 'upscale_models', root: join(dir, 'elsewhere') }, all, testEnv(s)), (err: DownloadError) => err.code === 'outside-roots' && /is not one of the model folders/.test(err.message));
+  await assert.rejects(downloadModel({ url, category: 'upscale_models', root: loras }, all, testEnv(s)), (err: DownloadError) => err.code === 'outside-roots' && /holds loras only, not upscale_models/.test(err.message));
+  assert.ok(!existsSync(join(models, 'upscale_models')), 'nothing went to the first root');
 });

@@ -72,3 +72,22 @@ test('plan: missing models with sizes, sources, targets, total and estimate; the
   assert.equal(fromPng.json().embeddedIn.container, 'png');
   assert.equal((await run('workflows/wf.json', '--bandwidth', 'fast')).code, 2);
 });
+
+test('plan --root: the downloads are planned into the chosen model folder; a value in a subfolder keeps it', async () => {
+  const dir = tempDir('cm-plan-root-');
+  const [first, second] = [join(dir, 'disk-a'), join(dir, 'disk-b')];
+  writeFile(join(first, 'checkpoints/base.safetensors'), 'present');
+  writeFile(join(second, 'vae/other.safetensors'), 'another disk');
+  writeFile(join(dir, 'wf.json'), JSON.stringify({
+    nodes: [{ id: 9, type: 'LoraLoader', mode: 0, widgets_values: ['sd15/style.safetensors', 1, 1] }],
+    links: [],
+    models: [{ name: 'sd15/style.safetensors', url: LORA_URL, directory: 'loras' }],
+  }));
+  const run = (...a: string[]) => cli(dir, '--index', join(dir, 'index.sqlite'), '--models-dir', first, '--models-dir', second, '--project', dir, 'plan', 'wf.json', '--json', ...a);
+  const targetOf = async (...a: string[]) => (await run(...a)).json().models.map((m: { target: string | null }) => m.target);
+  assert.deepEqual(await targetOf(), [join(first, 'loras/sd15')]);
+  assert.deepEqual(await targetOf('--root', second), [join(second, 'loras/sd15')]);
+  const wrong = await run('--root', join(dir, 'elsewhere'));
+  assert.equal(wrong.code, 2);
+  assert.match(wrong.stderr, /is not one of the model folders/);
+});

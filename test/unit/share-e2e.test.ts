@@ -269,3 +269,35 @@ test('check on a PNG written here reports the same references as the workflow JS
   assert.deepEqual(refs(png).map((r: { status: string }) => r.status), ['resolved', 'missing', 'missing', 'missing']);
   assert.equal(png.json().workflows[0].embeddedIn.container, 'png');
 });
+
+test('import: a model goes under the subfolder of its relative_path, into the model folder --root names (or exit 2 for one that is not)', { timeout: 60_000 }, async () => {
+  const dir = join(tmp, 'root-choice');
+  const first = join(dir, 'disk-a');
+  const second = join(dir, 'disk-b');
+  const wanted = bytes('a lora in a subfolder ', 8_007);
+  writeFile(join(tmp, 'sub.bin'), wanted);
+  const key = (await quickHashFile(join(tmp, 'sub.bin'))).quickHash;
+  served.set('/files/sub.safetensors', wanted);
+  writeFile(join(first, 'checkpoints/base.safetensors'), BASE);
+  writeFile(join(second, 'vae/placeholder.txt'), 'a second disk');
+  writeFile(join(dir, 'pyproject.toml'), [
+    '[tool.comfydock.models.required]',
+    `"${key}" = { filename = "sub.safetensors", category = "loras", relative_path = "loras/sd15/styles/sub.safetensors", size = ${wanted.length}, sources = [{ type = "url", url = "${origin}/files/sub.safetensors" }] }`,
+    '',
+  ].join('\n'));
+  const run = (...args: string[]) => cli(dir, '--index', join(dir, 'index.sqlite'), '--models-dir', first, '--models-dir', second, '--project', dir, 'import', ...args, '--json');
+  // Both folders are on one disk: the configured order decides, and the manifest's subfolder is kept.
+  const planned = await run();
+  assert.equal(planned.code, 1, planned.stderr);
+  assert.deepEqual([planned.json().models[0].target, planned.json().models[0].subfolder], [join(first, 'loras/sd15/styles'), 'sd15/styles']);
+  const elsewhere = await run('--root', join(dir, 'nowhere'));
+  assert.equal(elsewhere.code, 2);
+  assert.match(elsewhere.stderr, /--root .*nowhere is not one of the model folders: .*disk-a, .*disk-b/);
+
+  const done = await run('--download', '--root', second);
+  assert.equal(done.code, 0, done.stdout + done.stderr);
+  const path = join(second, 'loras/sd15/styles/sub.safetensors');
+  assert.deepEqual(done.json().downloaded.map((d: { path: string }) => d.path), [path]);
+  assert.deepEqual(readFileSync(path), wanted);
+  assert.ok(!existsSync(join(first, 'loras')), 'nothing went to the other folder');
+});

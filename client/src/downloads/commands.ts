@@ -15,6 +15,7 @@ import {
   type DownloadPlan,
   type OnlineHit,
   type PlannedDownload,
+  type PlannedTarget,
 } from '../../../server/src/protocol';
 import type { CommandHandler } from '../commands';
 import type { Ctx } from '../ctx';
@@ -44,37 +45,86 @@ async function downloadFromUrl(ctx: Ctx, url?: string): Promise<unknown> {
   return startDownloads(ctx, [{ url: url.trim(), ...(category === auto ? {} : { category }) }]);
 }
 
+/** The total, and the free space of each root the downloads go to (NOT ENOUGH when they do not fit there). */
 function spaceText(plan: DownloadPlan): string {
-  const free = Object.entries(plan.freeBytes).map(([root, bytes]) => `${formatBytes(bytes)} free in ${root}${bytes < plan.totalBytes ? ' (NOT ENOUGH)' : ''}`);
+  const needed = new Map<string, number>();
+  for (const d of plan.downloads) if (!d.problem && d.item.root) needed.set(d.item.root, (needed.get(d.item.root) ?? 0) + (d.size ?? 0));
+  const free = Object.entries(plan.freeBytes)
+    .filter(([root]) => !needed.size || needed.has(root))
+    .map(([root, bytes]) => `${formatBytes(bytes)} free in ${root}${bytes < (needed.get(root) ?? 0) ? ' (NOT ENOUGH)' : ''}`);
   return [`Total ${formatBytes(plan.totalBytes)}`, ...free].join(' · ');
 }
 
 interface PlanPick extends vscode.QuickPickItem {
   download?: PlannedDownload;
+  target?: PlannedTarget;
 }
 
-/** The plan as a multi-select QuickPick: each model with its size, source host and target folder; the total and free space in the title. */
-function choose(plan: DownloadPlan): Promise<PlannedDownload[] | undefined> {
+const CHANGE_FOLDER: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon('folder-opened'), tooltip: 'Change Target Folder' };
+
+function planItems(plan: DownloadPlan): PlanPick[] {
   const items: PlanPick[] = plan.downloads.map((d) => ({
     download: d,
     label: d.reference,
     description: `${d.size !== undefined ? formatBytes(d.size) : 'size unknown'} · ${d.host}`,
     detail: d.problem ? `cannot download: ${d.problem}` : `→ ${d.targetDir}`,
+    buttons: !d.problem && d.targets.length > 1 ? [CHANGE_FOLDER] : [],
   }));
   if (plan.withoutSource.length) {
     items.push({ label: 'No download source known', kind: vscode.QuickPickItemKind.Separator });
     items.push(...plan.withoutSource.map((name) => ({ label: name, description: 'search for it with Search Online…' })));
   }
+  return items;
+}
+
+/**
+ * The plan as a multi-select QuickPick: each model with its size, source host and target folder; the total
+ * and free space in the title. A model's folder button switches the same QuickPick to the folders it may go
+ * to (one per model root that takes its category); picking one, or Back, returns to the plan.
+ */
+function choose(plan: DownloadPlan): Promise<PlannedDownload[] | undefined> {
   const pick = vscode.window.createQuickPick<PlanPick>();
-  pick.title = `Download Missing Models — ${spaceText(plan)}`;
-  pick.placeholder = 'The checked models are downloaded in parallel (Enter); Escape cancels';
-  pick.canSelectMany = true;
   pick.ignoreFocusOut = true;
-  pick.items = items;
-  pick.selectedItems = items.filter((i) => i.download && !i.download.problem);
+  let checked = new Set(plan.downloads.filter((d) => !d.problem));
+  let choosingFor: PlannedDownload | undefined;
+  const showPlan = () => {
+    choosingFor = undefined;
+    pick.title = `Download Missing Models — ${spaceText(plan)}`;
+    pick.placeholder = 'The checked models are downloaded in parallel (Enter); Escape cancels';
+    pick.buttons = [];
+    pick.canSelectMany = true;
+    pick.items = planItems(plan);
+    pick.selectedItems = pick.items.filter((i) => i.download && checked.has(i.download));
+  };
+  const showFolders = (d: PlannedDownload) => {
+    checked = new Set(pick.selectedItems.flatMap((i) => (i.download ? [i.download] : [])));
+    choosingFor = d;
+    pick.title = `Target folder for ${d.reference}`;
+    pick.placeholder = 'The folder it is downloaded into (Back returns to the plan)';
+    pick.buttons = [vscode.QuickInputButtons.Back];
+    pick.canSelectMany = false;
+    pick.items = d.targets.map((t) => ({
+      target: t,
+      label: t.folder,
+      description: t.freeBytes !== undefined ? `${formatBytes(t.freeBytes)} free` : 'free space unknown',
+      detail: t.folder === d.targetDir ? 'the current choice' : undefined,
+    }));
+    pick.activeItems = pick.items.filter((i) => i.target?.folder === d.targetDir);
+  };
+  showPlan();
   return new Promise((resolve) => {
     let chosen: PlannedDownload[] | undefined;
+    pick.onDidTriggerItemButton(({ item }) => item.download && showFolders(item.download));
+    pick.onDidTriggerButton(() => showPlan());
     pick.onDidAccept(() => {
+      if (choosingFor) {
+        const target = pick.selectedItems[0]?.target ?? pick.activeItems[0]?.target;
+        if (target) {
+          choosingFor.targetDir = target.folder;
+          choosingFor.item = { ...choosingFor.item, root: target.root };
+        }
+        return showPlan();
+      }
       chosen = pick.selectedItems.flatMap((i) => (i.download && !i.download.problem ? [i.download] : []));
       pick.hide();
     });

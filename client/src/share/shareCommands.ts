@@ -42,9 +42,12 @@ async function manifestUri(arg?: unknown): Promise<vscode.Uri | undefined> {
   return picked?.[0];
 }
 
+/** A report row as a download: into the folder the report shows (its root, the manifest's subfolder). */
 const downloadItem = (r: ReportRow): DownloadItem => ({
   url: r.source!.url,
   ...(r.category ? { category: r.category } : {}),
+  ...(r.targetRoot ? { root: r.targetRoot } : {}),
+  ...(r.subfolder ? { subfolder: r.subfolder } : {}),
   ...(r.size !== null ? { size: r.size } : {}),
   ...(r.filename ? { fileName: r.filename } : {}),
 });

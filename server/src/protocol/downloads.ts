@@ -9,6 +9,8 @@ export interface DownloadItem {
   category?: string;
   /** Folder under the category folder (`/`-separated). */
   subfolder?: string;
+  /** The model root to download into (one of the configured roots); default: the one that takes the category. */
+  root?: string;
   /** Expected SHA-256 (verified). */
   sha256?: string;
   /** Expected size in bytes (verified). */
@@ -103,10 +105,19 @@ export interface PlannedDownload {
   host: string;
   /** Bytes, from the provider's metadata (CivitAI version API, Hugging Face HEAD), when it answered. */
   size?: number;
-  /** Folder the file goes to. */
+  /** Folder the file goes to (that of `item.root`). */
   targetDir?: string;
+  /** The folders it may go to instead (one per model root that takes its category), most free space first. */
+  targets: PlannedTarget[];
   /** Why it cannot be planned (provider error, no model folder). */
   problem?: string;
+}
+
+export interface PlannedTarget {
+  root: string;
+  /** The folder under that root (category folder, subfolder). */
+  folder: string;
+  freeBytes?: number;
 }
 
 export interface DownloadPlan {

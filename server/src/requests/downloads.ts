@@ -1,10 +1,10 @@
 // The download requests (protocol/downloads.ts) over the server's DownloadHost: start, list, cancel,
 // resume, remove, progress notifications, tokens, the plan of a workflow's missing models, online search.
-import { promises as fsp } from 'node:fs';
 import { basename } from 'node:path';
 import { ResponseError, type Connection } from 'vscode-languageserver';
 import { describeUrl } from '../core/providers/describe';
 import { targetFolder } from '../core/download/target';
+import { freeSpace, targetChoices } from '../core/share/diskSpace';
 import { scrubUrl } from '../core/download/hosts';
 import type { Logger } from '../core/log';
 import type { DownloadHost } from '../engine/downloadHost';
@@ -92,6 +92,7 @@ export function registerDownloadRequests(connection: Connection, deps: DownloadR
       url: item.url,
       category: item.category,
       subfolder: item.subfolder,
+      ...(item.root ? { root: item.root } : {}),
       fileName: item.fileName,
       expected: { ...(item.sha256 ? { sha256: item.sha256.toLowerCase() } : {}), ...(item.size ? { size: item.size } : {}) },
     });
@@ -116,9 +117,16 @@ export function registerDownloadRequests(connection: Connection, deps: DownloadR
     token.onCancellationRequested(() => controller.abort());
     const downloads = await Promise.all(
       found.downloads.map(async ({ reference, item }): Promise<PlannedDownload> => {
-        const planned: PlannedDownload = { reference, item, host: hostOf(item.url) };
+        const planned: PlannedDownload = { reference, item, host: hostOf(item.url), targets: [] };
         try {
-          planned.targetDir = targetFolder(roots, item.category!, item.subfolder);
+          // Every folder it may go to, most free space first: the first is the plan's, the user may pick another.
+          for (const choice of await targetChoices(item.category!, roots)) {
+            planned.targets.push({ root: choice.root.path, folder: targetFolder([choice.root], item.category!, item.subfolder), freeBytes: choice.freeBytes ?? undefined });
+          }
+          const [first] = planned.targets;
+          if (!first) targetFolder(roots, item.category!, item.subfolder); // throws why no folder takes it
+          planned.targetDir = first.folder;
+          planned.item = { ...item, root: first.root };
           const remote = await describeUrl(item.url, host.env.providers, host.env.endpoints, controller.signal);
           const size = remote.size ?? remote.approximateSize ?? item.size;
           if (size !== undefined) planned.size = size;
@@ -130,8 +138,8 @@ export function registerDownloadRequests(connection: Connection, deps: DownloadR
     );
     const freeBytes: Record<string, number> = {};
     for (const root of new Set(roots.map((r) => r.path))) {
-      const stat = await fsp.statfs(root).catch(() => undefined);
-      if (stat) freeBytes[root] = stat.bavail * stat.bsize;
+      const free = await freeSpace(root);
+      if (free !== null) freeBytes[root] = free;
     }
     return { downloads, withoutSource: found.withoutSource, totalBytes: downloads.reduce((n, d) => n + (d.size ?? 0), 0), freeBytes };
   });

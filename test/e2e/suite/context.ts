@@ -22,6 +22,8 @@ export function e2eDir(): string {
 export interface Fixture {
   folder: string;
   modelsDir: string;
+  /** A second, empty model root. */
+  secondModelsDir: string;
   indexPath: string;
   workflows: Record<string, string>;
   models: Record<string, { relativePath: string; size: number; quickHash: string }>;

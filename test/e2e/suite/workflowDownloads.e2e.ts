@@ -60,9 +60,9 @@ test('the "Download from …" quick fix runs a task: progress and the verified h
   await vscode.commands.executeCommand('comfyModels.downloads.focus');
 });
 
-test('"Download Missing Models" plans first: each model with its size and target folder, the total and the free space', async () => {
+test('"Download Missing Models" plans first: each model with its size and target folder (and the folders it may go to instead), the total and the free space', async () => {
   const api = await activateExtension();
-  const { workflows, modelsDir, downloads, folder } = fixture();
+  const { workflows, modelsDir, secondModelsDir, downloads, folder } = fixture();
   const editor = await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(vscode.Uri.file(workflows.downloadPlan)));
   await diagnosticsWhere(editor.document.uri, (d) => d.some((x) => codeOf(x) === 'missing-model'));
   // Back to the workflow the UI checks of the language features look at, before the dialog opens.
@@ -75,7 +75,10 @@ test('"Download Missing Models" plans first: each model with its size and target
   const clip = plan.downloads.find((d) => d.item.fileName === 'clip_l_demo.safetensors');
   assert.ok(clip, `the plan lists the missing text encoder: ${JSON.stringify(plan)}`);
   assert.equal(clip.size, downloads.clipSize);
-  assert.ok(clip.targetDir?.startsWith(modelsDir), clip.targetDir);
+  // Both model roots take a text encoder; on one disk they have the same free space, so the configured order decides.
+  assert.equal(clip.targetDir, path.join(modelsDir, 'text_encoders'));
+  assert.equal(clip.item.root, modelsDir);
+  assert.deepEqual(clip.targets.map((t) => [t.root, t.folder]), [[modelsDir, path.join(modelsDir, 'text_encoders')], [secondModelsDir, path.join(secondModelsDir, 'text_encoders')]]);
   assert.ok(!plan.downloads.some((d) => d.item.fileName === 'flux_ae.safetensors'), 'the downloaded VAE is no longer missing');
   assert.equal(plan.totalBytes, downloads.clipSize);
   assert.ok(plan.freeBytes[modelsDir] > 0, 'free space of the model folder');

@@ -13,11 +13,22 @@ async function keep(page, name) {
 }
 
 export default {
-  '"Download Missing Models" shows its plan (model, size, host, target folder, total, free space)': async (page) => {
+  '"Download Missing Models" shows its plan (model, size, host, target folder, total, free space), and a model\'s target folder can be changed': async (page) => {
     const widget = page.locator('.quick-input-widget');
     await widget.filter({ hasText: /Download Missing Models — Total .* free in / }).waitFor(VISIBLE);
-    await widget.locator('.monaco-list-row').filter({ hasText: 'clip_l_demo.safetensors' }).filter({ hasText: /→ / }).first().waitFor(VISIBLE);
+    const clip = widget.locator('.monaco-list-row').filter({ hasText: 'clip_l_demo.safetensors' });
+    await clip.filter({ hasText: /→ .*\/models\/text_encoders/ }).first().waitFor(VISIBLE);
     await keep(page, 'download-missing-plan');
+    // The folder button of a model: the folders it may go to; picking the second model root sends it there.
+    await clip.first().hover();
+    await clip.first().locator('.action-label[aria-label="Change Target Folder"]').click();
+    await widget.filter({ hasText: 'Target folder for clip_l_demo.safetensors' }).waitFor(VISIBLE);
+    const second = widget.locator('.monaco-list-row').filter({ hasText: /\/models-2\/text_encoders/ }).first();
+    await keep(page, 'download-missing-plan-folders');
+    await second.click();
+    await clip.filter({ hasText: /→ .*\/models-2\/text_encoders/ }).first().waitFor(VISIBLE);
+    await widget.filter({ hasText: /Download Missing Models — Total .* free in .*models-2/ }).waitFor(VISIBLE);
+    await keep(page, 'download-missing-plan-changed');
     await page.keyboard.press('Escape');
     await widget.waitFor({ state: 'hidden', timeout: 30_000 });
   },

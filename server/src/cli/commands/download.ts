@@ -1,6 +1,7 @@
-// `comfy-models download <url> [--category C] [--to SUBFOLDER] [--sha256 H]` (DESIGN.md §12): one verified,
-// resumable download into the first model root's category folder, indexed with its source. Tokens come
-// from CIVITAI_API_TOKEN / HF_TOKEN, provider origins from COMFY_MODELS_CIVITAI_BASE_URL / HF_ENDPOINT.
+// `comfy-models download <url> [--category C] [--to SUBFOLDER] [--root DIR] [--sha256 H]` (DESIGN.md §12):
+// one verified, resumable download into the category folder of the first model root that takes it (or of
+// DIR), indexed with its source. Tokens come from CIVITAI_API_TOKEN / HF_TOKEN, provider origins from
+// COMFY_MODELS_CIVITAI_BASE_URL / HF_ENDPOINT.
 import { downloadModel } from '../../core/download/download';
 import { isDownloadError } from '../../core/download/errors';
 import { recordDownload } from '../../core/download/record';
@@ -10,12 +11,13 @@ import { output, type CliContext } from '../context';
 import { EXIT_OK, InputError, OperationFailed, UsageError } from '../errors';
 import { cliDownloadEnvironment } from '../downloadEnvironment';
 import { cliRoots, openIndex } from '../indexContext';
+import { chosenRoots } from '../targetRoot';
 
 /** Errors that are the caller's input, not the download's fate: exit 2. */
 const USAGE_CODES = new Set(['category-required', 'invalid-url', 'outside-roots']);
 
 export const downloadCommand: CliCommand = {
-  usage: 'download <url> [--category C] [--to SUBFOLDER] [--sha256 H]',
+  usage: 'download <url> [--category C] [--to SUBFOLDER] [--root DIR] [--sha256 H]',
   async run(ctx: CliContext): Promise<number> {
     const [, url, extra] = ctx.args.positionals;
     if (!url || extra !== undefined) throw new UsageError('download needs exactly one URL');
@@ -25,9 +27,10 @@ export const downloadCommand: CliCommand = {
     try {
       const roots = cliRoots(ctx, store);
       if (!roots.length) throw new UsageError('no model folder to download into: pass --models-dir DIR or run `comfy-models dir add DIR`');
+      const root = chosenRoots(ctx, roots)?.[0].path;
       const env = cliDownloadEnvironment(ctx);
       try {
-        const r = await downloadModel({ url, category: flag(ctx.args, 'category'), subfolder: flag(ctx.args, 'to'), expected: { sha256 } }, roots, env, {
+        const r = await downloadModel({ url, category: flag(ctx.args, 'category'), subfolder: flag(ctx.args, 'to'), root, expected: { sha256 } }, roots, env, {
           onRemote: (remote, category, dir) => void (ctx.json || ctx.io.stderr(`downloading ${remote.fileName ?? remote.sourceUrl} into ${dir} (${category})\n`)),
         });
         await recordDownload(store, roots, r, r.source);

@@ -2,15 +2,15 @@
 // index — per model present / downloadable / name-match / missing (core/share/resolveManifest.ts), the
 // download total per target folder and its free space. Exit 0 when every model is present, 1 when any
 // is not (downloadable and name-match included: name matches are never taken), 2 when the manifest is
-// missing or malformed. Without --download nothing is downloaded; with it, every downloadable model is then downloaded
+// missing or malformed. --root DIR sends the downloads to that model root. Without --download nothing is downloaded; with it, every downloadable model is then downloaded
 // (core/share/downloadAll.ts) and the report printed again as it stands afterwards, with what was
 // downloaded and what failed; the exit code says whether everything is present now.
 import { join, resolve } from 'node:path';
 import { readManifestText } from '../../core/manifest/file';
 import { readManifest } from '../../core/manifest/read';
 import { downloadAll, type DownloadedModel, type DownloadFailure } from '../../core/share/downloadAll';
-import { importReport, type ImportReport } from '../../core/share/importReport';
-import type { ImportOptions, ImportRow } from '../../core/share/resolveManifest';
+import { importReport, type ImportReport, type ImportReportOptions } from '../../core/share/importReport';
+import type { ImportRow } from '../../core/share/resolveManifest';
 import type { Manifest } from '../../core/manifest/types';
 import type { IndexStore } from '../../core/index/store';
 import type { ModelRoot } from '../../core/roots';
@@ -21,6 +21,7 @@ import { EXIT_FAILED, EXIT_OK, InputError, UsageError } from '../errors';
 import { output, type CliContext } from '../context';
 import { cliDownloadEnvironment } from '../downloadEnvironment';
 import { withSyncedIndex } from '../indexContext';
+import { chosenRoots } from '../targetRoot';
 
 const MARK: Record<ImportRow['status'], string> = { present: '✔', downloadable: '⇣', 'name-match': '?', missing: '✖' };
 
@@ -41,7 +42,7 @@ function rowLine(r: ImportRow & { target?: string | null }): string {
 }
 
 export const importCommand: CliCommand = {
-  usage: 'import [pyproject.toml] [--download]   (resolve a manifest: present / downloadable / name-match / missing; --download fetches the downloadable ones)',
+  usage: 'import [pyproject.toml] [--download] [--root DIR]   (resolve a manifest: present / downloadable / name-match / missing; --download fetches the downloadable ones, into DIR when given)',
   async run(ctx: CliContext): Promise<number> {
     const [, file, extra] = ctx.args.positionals;
     if (extra !== undefined) throw new UsageError('import takes at most one manifest file');
@@ -51,7 +52,7 @@ export const importCommand: CliCommand = {
     const manifest = readManifest(text);
     if (manifest.malformed) throw new InputError(`${path}: ${manifest.problems[0].message}`);
     return withSyncedIndex(ctx, async (store, roots) => {
-      const options: ImportOptions = { onHashing: (p) => ctx.io.stderr(`computing comfygit's XXH3 sample of ${p}\n`) };
+      const options: ImportReportOptions = { onHashing: (p) => ctx.io.stderr(`computing comfygit's XXH3 sample of ${p}\n`), targetRoots: chosenRoots(ctx, roots) };
       let report = await resolveAndRecord(manifest, store, roots, options);
       let fetched: { downloaded: DownloadedModel[]; errors: DownloadFailure[] } | undefined;
       if (hasFlag(ctx.args, 'download')) {
@@ -74,7 +75,7 @@ export const importCommand: CliCommand = {
 };
 
 /** The report, with the quick-hash variants it computed saved into the index. */
-async function resolveAndRecord(manifest: Manifest, store: IndexStore, roots: ModelRoot[], options: ImportOptions): Promise<ImportReport> {
+async function resolveAndRecord(manifest: Manifest, store: IndexStore, roots: ModelRoot[], options: ImportReportOptions): Promise<ImportReport> {
   const report = await importReport(manifest, store, roots, options);
   store.apply(report.indexOps);
   await store.save();

@@ -1,7 +1,7 @@
-// `comfy-models plan <workflow|image> [--bandwidth MB/s]`: the install plan of one workflow (or of the
+// `comfy-models plan <workflow|image> [--bandwidth MB/s] [--root DIR]`: the install plan of one workflow (or of the
 // workflow embedded in a ComfyUI output): missing models with sizes, sources and target folders, the
 // total and an estimated time at the stated bandwidth (default 50 MB/s), and the custom node packs its
-// nodes come from. Exit 0 when no model is missing, 1 otherwise, 2 for bad input.
+// nodes come from. --root DIR plans the downloads into that model root. Exit 0 when no model is missing, 1 otherwise, 2 for bad input.
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { workflowRelativePath } from '../../core/manifest/discover';
@@ -14,6 +14,7 @@ import type { CliCommand } from '../command';
 import { EXIT_FAILED, EXIT_OK, InputError, UsageError } from '../errors';
 import { output, type CliContext } from '../context';
 import { withSyncedIndex } from '../indexContext';
+import { chosenRoots } from '../targetRoot';
 import { lineColumn } from './workflowFile';
 import { loadWorkflowFile } from './workflowSource';
 
@@ -24,7 +25,7 @@ function duration(seconds: number): string {
 }
 
 export const planCommand: CliCommand = {
-  usage: 'plan <workflow|image> [--bandwidth MB/s]   (install plan: missing models, sizes, sources, targets, node packs)',
+  usage: 'plan <workflow|image> [--bandwidth MB/s] [--root DIR]   (install plan: missing models, sizes, sources, targets (in DIR when given), node packs)',
   async run(ctx: CliContext): Promise<number> {
     const [, file, extra] = ctx.args.positionals;
     if (!file || extra !== undefined) throw new UsageError('plan needs exactly one workflow file');
@@ -39,7 +40,7 @@ export const planCommand: CliCommand = {
     const manifest = existsSync(manifestPath) ? readManifest(readFileSync(manifestPath, 'utf8')) : undefined;
     const mappings = manifest && !wf.embeddedIn ? workflowMappings(manifest, workflowRelativePath(manifestPath, path)) : undefined;
     return withSyncedIndex(ctx, async (store, roots) => {
-      const plan = await installPlan({ text: wf.text, parsed: wf.parsed, index: store.snapshot(), roots, manifest, mappings, bandwidth: mbps * 1e6 });
+      const plan = await installPlan({ text: wf.text, parsed: wf.parsed, index: store.snapshot(), roots, targetRoots: chosenRoots(ctx, roots), manifest, mappings, bandwidth: mbps * 1e6 });
       output(ctx, { path, ...(wf.embeddedIn ? { embeddedIn: wf.embeddedIn } : {}), ...plan }, () => {
         const t = plan.totals;
         const lines = [`${file}: ${t.models} missing model${t.models === 1 ? '' : 's'}, ${formatSize(t.downloadBytes)} to download${t.unknownSizes ? ` (+${t.unknownSizes} of unknown size)` : ''}, about ${duration(t.estimatedSeconds)} at ${mbps} MB/s\n`];

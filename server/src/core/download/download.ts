@@ -19,6 +19,8 @@ export interface DownloadRequest {
   category?: string;
   /** Folder under the category folder. */
   subfolder?: string;
+  /** The model root to download into (one of `roots`, chosen by the user or a plan); default: targetFolder's rule. */
+  root?: string;
   /** What the caller knows (workflow metadata, manifest, --sha256). */
   expected?: ExpectedFile;
   /** A file name settled by an earlier attempt (so a resumed download finds its `.part`). */
@@ -56,7 +58,7 @@ export async function downloadModel(request: DownloadRequest, roots: readonly Mo
   const remote = await describeUrl(request.url, env.providers, env.endpoints, hooks.signal);
   const category = request.category || remote.category;
   if (!category) throw new DownloadError('category-required', `which model folder should ${remote.fileName ?? 'this file'} go to? Give a category (checkpoints, loras, vae, …)`);
-  const targetDir = targetFolder(roots, category, request.subfolder);
+  const targetDir = targetFolder(roots, category, request.subfolder, request.root);
   const where = remote.provider === 'url' ? 'the server' : providerLabel(remote.provider);
   const expected = mergeExpected(request.expected, { size: remote.size, sha256: remote.sha256, blake3: remote.blake3 }, where);
   hooks.onRemote?.(remote, category, targetDir);

@@ -3,7 +3,6 @@
 // size and full hashes and against its key (our quick hash; for comfygit manifests, which may key by
 // XXH3-128, checked after the transfer), then indexed with its source. Sequential: one transfer at a time.
 import { promises as fsp } from 'node:fs';
-import { join } from 'node:path';
 import { downloadModel, type DownloadEnvironment } from '../download/download';
 import { DownloadError, isDownloadError, type DownloadErrorCode } from '../download/errors';
 import { scrubUrl } from '../download/hosts';
@@ -53,11 +52,11 @@ export async function downloadAll(
     hooks.signal?.throwIfAborted();
     const model = manifest.models.find((m) => m.hash === row.hash && m.table === row.table);
     try {
-      const root = row.category && row.target ? rootOfTarget(row.target, row.category, roots) : undefined;
-      if (!root) throw new DownloadError('outside-roots', `no model folder takes ${row.category ?? 'models of an unknown category'}`);
-      hooks.onStart?.(row, row.target!);
+      if (!row.category || !row.target || !row.targetRoot) throw new DownloadError('outside-roots', `no model folder takes ${row.category ?? 'models of an unknown category'}`);
+      hooks.onStart?.(row, row.target);
       const expected = { size: row.size ?? undefined, sha256: model?.sha256, blake3: model?.blake3, quickHash: keyedByOurs ? row.hash : undefined };
-      const r = await downloadModel({ url: row.source.url, category: row.category!, fileName: row.filename ?? undefined, expected }, [root], env, { signal: hooks.signal });
+      const request = { url: row.source.url, category: row.category, subfolder: row.subfolder, root: row.targetRoot, fileName: row.filename ?? undefined, expected };
+      const r = await downloadModel(request, roots, env, { signal: hooks.signal });
       if (!keyedByOurs && r.quickHash !== row.hash && (await quickHashXxh3File(r.path, hooks.signal)).quickHash !== row.hash) {
         if (!r.alreadyPresent) await fsp.unlink(r.path); // wrong content never stays under the model's name
         throw new DownloadError('hash-mismatch', `the file from ${scrubUrl(r.source.url)} does not hash to the manifest key ${row.hash}; it was discarded`);
@@ -70,9 +69,4 @@ export async function downloadAll(
     }
   }
   return { downloaded, errors };
-}
-
-/** The root whose category folder is the report's target (see diskSpace.downloadTarget). */
-function rootOfTarget(target: string, category: string, roots: readonly ModelRoot[]): ModelRoot | undefined {
-  return roots.find((r) => (r.category === null ? join(r.path, category) : r.path) === target);
 }

@@ -2,6 +2,7 @@
 // with sizes and sources (the workflow's own `models` metadata, the project manifest), the total, an
 // estimated time at a stated bandwidth, the target folder of each (by category and free space), and the
 // custom node packs its nodes come from. A report: it installs nothing.
+import { join } from 'node:path';
 import type { Manifest, ManifestModel, ManifestSource } from '../manifest/types';
 import { sourceTypeOf, unsafeUrl } from '../manifest/validate';
 import { resolveReferences, type ResolvedReference } from '../resolve';
@@ -23,7 +24,7 @@ export interface PlannedModel {
   hash: string | null;
   size: number | null;
   sources: ManifestSource[];
-  /** Folder a download goes into; null when no root takes this category. */
+  /** Folder a download goes into (subfolder included); null when no root takes this category. */
   target: string | null;
 }
 
@@ -44,6 +45,8 @@ export interface PlanInput {
   mappings?: ReadonlyMap<string, { hash: string }>;
   /** Bytes per second for the estimate (DEFAULT_BANDWIDTH when absent). */
   bandwidth?: number;
+  /** The roots downloads may go to (default: every root; the user may choose one). */
+  targetRoots?: readonly ModelRoot[];
 }
 
 const baseName = (p: string) => p.slice(p.replace(/\\/g, '/').lastIndexOf('/') + 1);
@@ -82,8 +85,13 @@ export async function installPlan(input: PlanInput): Promise<InstallPlan> {
   }
   const models = [...byKey.values()];
   const downloadable = models.filter((m) => m.sources.length);
-  const { targets, folderOf } = await targetSpaces(downloadable, input.roots);
-  downloadable.forEach((m, i) => (m.target = folderOf[i]));
+  const { targets, targetOf } = await targetSpaces(downloadable, input.targetRoots ?? input.roots);
+  downloadable.forEach((m, i) => {
+    // A value in a subfolder (`sd15/x.safetensors`) is saved there, so the workflow finds it by name.
+    const folder = targetOf[i]?.folder;
+    const parts = m.value.replace(/\\/g, '/').split('/').slice(0, -1);
+    m.target = folder && parts.length && !parts.some((p) => p === '..' || p === '') ? join(folder, ...parts) : folder ?? null;
+  });
   const bandwidth = input.bandwidth && input.bandwidth > 0 ? input.bandwidth : DEFAULT_BANDWIDTH;
   const downloadBytes = downloadable.reduce((n, m) => n + (m.size ?? 0), 0);
   return {
