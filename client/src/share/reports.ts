@@ -26,7 +26,7 @@ export function installPlanMarkdown(plan: InstallPlanResult): string {
   if (plan.targets.length) {
     lines.push('## Target folders', '');
     for (const s of plan.targets) lines.push(`- ${s.folder}: ${formatSize(s.downloadBytes)} to download, ${free(s.freeBytes)}${s.fits ? '' : ' — **does not fit**'}`);
-    lines.push('');
+    lines.push('', 'Each model goes to the model folder that takes its category with the most free space. **Download Missing Models** downloads them, and its folder button sends a model to another folder.', '');
   }
   lines.push('## Custom node packs', '');
   if (!plan.nodes.packs.length) lines.push('None: only core nodes, or nodes whose pack the workflow does not name.');
