@@ -133,7 +133,8 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
         trees?.foldersChanged();
       });
     }
-    await downloads!.load();
+    // The list of unfinished downloads is kept beside the index file the settings name.
+    await downloads!.load(index!.indexPathFor(await settings.get()));
     await configure();
   });
 

@@ -74,7 +74,8 @@ function library() {
 
 const settingsFor = (models: string, dir: string) => ({
   modelDirectories: [models],
-  indexPath: join(dir, 'index.sqlite'),
+  // Not the storage folder the client gives (dir): the list of unfinished downloads goes beside this file.
+  indexPath: join(dir, 'index', 'index.sqlite'),
   civitai: { baseUrl: s.endpoints.civitaiBaseUrl },
   huggingface: { endpoint: s.endpoints.huggingFaceEndpoint },
 });
@@ -154,6 +155,8 @@ test('cancel stops the transfer and keeps the .part; after a restart the list sh
     const second = (await sess.h.client.sendRequest(StartDownloadRequest.type, { url: url2, category: 'loras' })).id;
     await events.next((d) => d.id === second && d.state === 'running' && d.bytes > 0);
     await sess.dispose();
+    assert.ok(existsSync(join(dir, 'index', 'downloads.json')), 'the list is kept beside the configured index');
+    assert.ok(!existsSync(join(dir, 'downloads.json')), 'not in the storage folder');
 
     const after = downloadEvents();
     sess = await session(dir, models, ws, after);

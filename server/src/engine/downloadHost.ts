@@ -11,7 +11,6 @@ import { DownloadsService, type DownloadTask } from './downloads';
 
 export interface DownloadHostOptions {
   log: Logger;
-  indexPath: string;
   endpoints: ProviderEndpoints;
   concurrency: number;
   roots(): readonly ModelRoot[];
@@ -47,14 +46,16 @@ export class DownloadHost {
       env: this.env,
       roots: options.roots,
       record: (outcome) => options.editIndex((store, roots) => options.record(store, roots, outcome)),
-      statePath: join(dirname(options.indexPath), 'downloads.json'),
       concurrency: options.concurrency,
     });
   }
 
-  /** Load the downloads of earlier sessions (interrupted ones stay listed until resumed or removed). */
-  async load(): Promise<DownloadTask[]> {
-    return this.service.load();
+  /**
+   * Load the downloads of earlier sessions (interrupted ones stay listed until resumed or removed) from
+   * beside the index file, where the list is kept from now on.
+   */
+  async load(indexPath: string): Promise<DownloadTask[]> {
+    return this.service.load(join(dirname(indexPath), 'downloads.json'));
   }
 
   configure(endpoints: ProviderEndpoints, concurrency: number): void {

@@ -89,9 +89,11 @@ export class DownloadsService {
   private nextId = 1;
   private saving: Promise<void> = Promise.resolve();
   private disposed = false;
+  private statePath: string | undefined;
 
   constructor(private readonly options: DownloadsServiceOptions) {
     this.concurrency = Math.max(1, options.concurrency ?? 2);
+    this.statePath = options.statePath;
   }
 
   /** Fired on every state change (and when the target path becomes known). */
@@ -103,14 +105,18 @@ export class DownloadsService {
     return this.progressEvents.on(listener);
   }
 
-  /** Read the persisted list: downloads that were queued or running when the last process ended are `interrupted`. */
-  async load(): Promise<DownloadTask[]> {
-    if (!this.options.statePath) return [];
+  /**
+   * Read the persisted list: downloads that were queued or running when the last process ended are
+   * `interrupted`. `statePath` (default: the option's) is where the list is kept from now on.
+   */
+  async load(statePath = this.statePath): Promise<DownloadTask[]> {
+    this.statePath = statePath;
+    if (!statePath) return [];
     let saved: { version?: number; tasks?: DownloadTask[] };
     try {
-      saved = JSON.parse(await fsp.readFile(this.options.statePath, 'utf8'));
+      saved = JSON.parse(await fsp.readFile(statePath, 'utf8'));
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') this.log().warn(`the download list ${this.options.statePath} could not be read (${(err as Error).message}); starting empty`);
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') this.log().warn(`the download list ${statePath} could not be read (${(err as Error).message}); starting empty`);
       return [];
     }
     for (const t of Array.isArray(saved.tasks) ? saved.tasks : []) {
@@ -288,7 +294,7 @@ export class DownloadsService {
 
   /** Write the unfinished downloads (everything but `finished`), one write at a time, atomically. */
   private persist(): void {
-    const path = this.options.statePath;
+    const path = this.statePath;
     if (!path) return;
     const tasks = [...this.tasks.values()].filter((t) => t.state !== 'finished');
     const text = JSON.stringify({ version: PERSISTED_VERSION, tasks }, null, 2);

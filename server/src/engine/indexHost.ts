@@ -88,7 +88,12 @@ export class IndexHost {
   }
 
   get indexPath(): string {
-    return this.settings?.indexPath || this.options.defaultIndexPath;
+    return this.indexPathFor(this.settings);
+  }
+
+  /** The index file `settings` name (`comfyModels.indexPath`, else the default). */
+  indexPathFor(settings: Settings | undefined): string {
+    return settings?.indexPath || this.options.defaultIndexPath;
   }
 
   status(): StatusResult {

@@ -16,17 +16,15 @@ import type { Settings } from '../settings';
 export interface ServerDownloads {
   /** Provider origins and concurrency from the settings. */
   configure(settings: Settings): void;
-  /** Read the downloads of earlier sessions. */
-  load(): Promise<void>;
+  /** Read the downloads of earlier sessions, kept beside the index file at `indexPath`. */
+  load(indexPath: string): Promise<void>;
   /** Running downloads become interrupted (listed again next time, resumable from their `.part`). */
   dispose(): Promise<void>;
 }
 
 export function wireDownloads(connection: Connection, index: IndexHost, features: FeatureContext, log: Logger): ServerDownloads {
-  // The list of unfinished downloads sits beside the index the server starts with.
   const host = new DownloadHost({
     log,
-    indexPath: index.indexPath,
     endpoints: DEFAULT_ENDPOINTS,
     concurrency: 2,
     roots: () => index.modelRoots(),
@@ -46,7 +44,7 @@ export function wireDownloads(connection: Connection, index: IndexHost, features
   });
   return {
     configure: (s) => host.configure({ civitaiBaseUrl: s.civitaiBaseUrl, huggingFaceEndpoint: s.huggingfaceEndpoint }, s.downloadsConcurrency),
-    load: async () => void (await host.load().catch((err) => log.warn(`Cannot read the download list: ${err instanceof Error ? err.message : err}`))),
+    load: async (indexPath) => void (await host.load(indexPath).catch((err) => log.warn(`Cannot read the download list: ${err instanceof Error ? err.message : err}`))),
     dispose: () => host.dispose(),
   };
 }
