@@ -1,6 +1,8 @@
 // The walkthrough's steps complete on real events, through context keys: a workflow of the workspace
 // opened in an editor, a workflow whose missing models went down (a fix was applied), and a download
-// that reached `finished`.
+// that reached `finished`. VS Code's walkthrough service only hears events once it runs (it starts with
+// the first walkthrough or welcome page shown), and takes a key that is already true then as seen, not
+// done: so each step also completes on the command that does it (package.json completionEvents).
 import * as vscode from 'vscode';
 import type { WorkflowSummary } from '../../server/src/protocol/trees';
 import type { Views } from './ctx';
