@@ -87,3 +87,44 @@ test('a cycle in the links, a muted LoRA and an unlinked LoRA produce nothing an
   assert.deepEqual(await mismatches(ui), [], 'a bypassed LoRA is not checked');
   assert.deepEqual(await mismatches(ui.replace('"mode":4', '"mode":0')), ['sd15_lora.safetensors:sd1<-xl.safetensors:sdxl'], 'schema-1 link objects are read');
 });
+
+test('links are followed into and out of subgraph instances: a LoRA inside one, and a checkpoint inside one feeding a LoRA outside', async () => {
+  const link = (id: number, from: number, slot: number, to: number) => ({ id, origin_id: from, origin_slot: slot, target_id: to, target_slot: 0, type: 'MODEL' });
+  const modelIn = (link: number | null) => [{ name: 'model', type: 'MODEL', link }];
+  const loraInside = {
+    id: 'a1b2c3d4-0000-4000-8000-00000000000a',
+    inputs: [{ name: 'model', type: 'MODEL', linkIds: [1] }],
+    outputs: [{ name: 'MODEL', type: 'MODEL', linkIds: [2] }],
+    nodes: [{ id: 3, type: 'LoraLoaderModelOnly', mode: 0, inputs: modelIn(1), widgets_values: ['sd15_lora.safetensors', 1] }],
+    links: [link(1, -10, 0, 3), link(2, 3, 0, -20)],
+  };
+  const checkpointInside = {
+    id: 'a1b2c3d4-0000-4000-8000-00000000000b',
+    inputs: [],
+    outputs: [{ name: 'MODEL', type: 'MODEL', linkIds: [5] }],
+    nodes: [{ id: 1, type: 'CheckpointLoaderSimple', mode: 0, inputs: [], widgets_values: ['xl.safetensors'] }],
+    links: [link(5, 1, 0, -20)],
+  };
+  const ui = JSON.stringify({
+    nodes: [
+      { id: 1, type: 'CheckpointLoaderSimple', mode: 0, inputs: [], widgets_values: ['xl.safetensors'] },
+      { id: 2, type: loraInside.id, mode: 0, inputs: modelIn(10), widgets_values: [] },
+      { id: 4, type: 'LoraLoaderModelOnly', mode: 0, inputs: modelIn(11), widgets_values: ['flux_lora.safetensors', 1] },
+      { id: 5, type: checkpointInside.id, mode: 0, inputs: [], widgets_values: [] },
+      { id: 6, type: 'LoraLoaderModelOnly', mode: 0, inputs: modelIn(12), widgets_values: ['sd15_lora.safetensors', 1] },
+    ],
+    links: [[10, 1, 0, 2, 0, 'MODEL'], [11, 2, 0, 4, 0, 'MODEL'], [12, 5, 0, 6, 0, 'MODEL']],
+    definitions: { subgraphs: [loraInside, checkpointInside] },
+    version: 0.4,
+  });
+  // 2:3 (inside instance 2) is fed by checkpoint 1 through the instance's input; LoRA 4 by the LoRA inside
+  // instance 2 (and so by checkpoint 1); LoRA 6 by the checkpoint inside instance 5.
+  assert.deepEqual(await mismatches(ui), [
+    'sd15_lora.safetensors:sd1<-xl.safetensors:sdxl',
+    'flux_lora.safetensors:flux<-xl.safetensors:sdxl',
+    'sd15_lora.safetensors:sd1<-xl.safetensors:sdxl',
+  ]);
+  const index = await library();
+  const nodes = workflowBaseModelMismatches(ui, resolveReferences(parseWorkflow(ui).references, { index })).map((m) => `${m.reference.nodeId}<-${m.source.nodeId}`);
+  assert.deepEqual(nodes, ['2:3<-1', '4<-1', '6<-5:1']);
+});
