@@ -30,6 +30,7 @@ export default {
     await input.locator('.monaco-list-row', { hasText: TITLE }).first().click();
     const walkthrough = page.locator('.gettingStartedContainer');
     await walkthrough.getByText(TITLE).first().waitFor(VISIBLE);
+    await walkthrough.locator('.getting-started-step h3').nth(STEPS.length - 1).waitFor({ state: 'attached', timeout: 30_000 });
     const titles = await walkthrough.locator('.getting-started-step h3').allTextContents();
     assert.deepEqual(titles.map((t) => t.trim()), STEPS);
     const checked = (step) => walkthrough.locator('.getting-started-step', { hasText: step }).locator('.codicon-getting-started-step-checked').first();
