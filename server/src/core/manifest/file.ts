@@ -5,6 +5,7 @@
 // writers (several CLI processes, the CLI and an editor) each apply their edit to the other's result.
 // A symlink is followed: the target is edited and replaced beside itself, keeping its mode. A file that
 // is not valid UTF-8 is refused: re-encoding it would change bytes the user never asked us to touch.
+import { isUtf8 } from 'node:buffer';
 import { constants, promises as fsp } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { withFileLock } from '../index/lock';
@@ -24,9 +25,10 @@ export interface ManifestText {
 }
 
 const BOM = '\uFEFF';
+const BOM_BYTES = Buffer.from(BOM, 'utf8');
 
-/** Read bytes of a regular file; a folder, FIFO or device is refused before it can block. */
-export async function readRegularFile(path: string): Promise<Buffer | undefined> {
+/** Run `read` on a regular file (undefined when absent); a folder, FIFO or device is refused before it can block. */
+async function withRegularFile<T>(path: string, read: (handle: fsp.FileHandle, size: number) => Promise<T>): Promise<T | undefined> {
   let handle: fsp.FileHandle;
   try {
     // O_NONBLOCK: opening a FIFO would otherwise wait for a writer forever.
@@ -40,10 +42,40 @@ export async function readRegularFile(path: string): Promise<Buffer | undefined>
   try {
     const st = await handle.stat();
     if (!st.isFile()) throw new ManifestFileError(`${path} is not a regular file (it is ${st.isDirectory() ? 'a folder' : st.isFIFO() ? 'a FIFO' : 'a special file'})`);
-    return await handle.readFile();
+    return await read(handle, st.size);
   } finally {
     await handle.close();
   }
+}
+
+/** Read bytes of a regular file; a folder, FIFO or device is refused before it can block. */
+export function readRegularFile(path: string): Promise<Buffer | undefined> {
+  return withRegularFile(path, (handle) => handle.readFile());
+}
+
+/** The size of a regular file (undefined when absent). */
+export function regularFileSize(path: string): Promise<number | undefined> {
+  return withRegularFile(path, async (_, size) => size);
+}
+
+/**
+ * Whether a regular file's bytes hold `needle` (ASCII), read in pieces into one small buffer: a big
+ * manifest is never held whole just to learn whether it mentions a hash.
+ */
+export async function fileIncludes(path: string, needle: string): Promise<boolean> {
+  const found = await withRegularFile(path, async (handle) => {
+    const piece = Buffer.allocUnsafe(1024 * 1024);
+    let kept = 0; // the end of the previous piece, where a match may begin
+    for (;;) {
+      const { bytesRead } = await handle.read(piece, kept, piece.length - kept);
+      if (!bytesRead) return false;
+      const filled = kept + bytesRead;
+      if (piece.subarray(0, filled).includes(needle)) return true;
+      kept = Math.min(needle.length - 1, filled);
+      piece.copy(piece, 0, filled - kept, filled);
+    }
+  });
+  return found ?? false;
 }
 
 /** Offset of the first byte that is not valid UTF-8 (the bytes are known to hold one). */
@@ -62,21 +94,26 @@ function invalidUtf8At(bytes: Buffer): number {
   return lo;
 }
 
+/** The bytes of a manifest without a leading byte order mark; bytes that are not UTF-8 are refused. */
+function manifestBytes(path: string, bytes: Buffer): { body: Buffer; bom: boolean } {
+  // isUtf8 checks 30 MB in milliseconds, without building the string a decoding would.
+  if (!isUtf8(bytes)) throw new ManifestFileError(`${path} is not valid UTF-8 (byte ${invalidUtf8At(bytes)}); it is left untouched — save it as UTF-8 first`);
+  const bom = bytes.subarray(0, BOM_BYTES.length).equals(BOM_BYTES);
+  return { body: bom ? bytes.subarray(BOM_BYTES.length) : bytes, bom };
+}
+
 export async function readManifestText(path: string): Promise<ManifestText> {
   const bytes = await readRegularFile(path);
   if (!bytes) return { text: '', exists: false, bom: false };
-  let text: string;
-  try {
-    // One decoding that also checks (a big manifest is tens of MB); the BOM is kept to be seen below.
-    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
-  } catch {
-    throw new ManifestFileError(`${path} is not valid UTF-8 (byte ${invalidUtf8At(bytes)}); it is left untouched — save it as UTF-8 first`);
-  }
-  return text.startsWith(BOM) ? { text: text.slice(1), exists: true, bom: true } : { text, exists: true, bom: false };
+  const { body, bom } = manifestBytes(path, bytes);
+  return { text: body.toString('utf8'), exists: true, bom };
 }
 
-/** Write `text` over `path` atomically: temp file beside it, then rename; `mode` is kept when given. */
-export async function writeFileAtomic(path: string, text: string, mode?: number): Promise<void> {
+/**
+ * Write `text` (or these pieces of text and bytes, one after the other) over `path` atomically: temp file
+ * beside it, then rename; `mode` is kept when given.
+ */
+export async function writeFileAtomic(path: string, text: string | readonly (string | Uint8Array)[], mode?: number): Promise<void> {
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
   try {
     await fsp.writeFile(tmp, text, { encoding: 'utf8', mode: mode ?? 0o666 });
@@ -108,18 +145,29 @@ export interface ManifestFileEdit {
   warnings: string[];
 }
 
+/** The manifest's content after the edits, in pieces (undefined when the edits change nothing). */
+function edited(body: Buffer, edits: readonly ManifestEdit[]): (string | Uint8Array)[] | undefined {
+  // A big file gets one line inserted among its bytes, never decoded as a whole.
+  const quick = quickEdit(body, edits);
+  if (quick) return [body.subarray(0, quick.offset), quick.text, body.subarray(quick.offset)];
+  const text = body.toString('utf8');
+  const splices = editManifest(text, edits);
+  return splices.length ? [applySplices(text, splices)] : undefined;
+}
+
 /** Apply edits to the manifest file (created when missing), under its lock, on the text current then. */
 export async function editManifestFile(path: string, edits: readonly ManifestEdit[]): Promise<ManifestFileEdit> {
   const target = await editTarget(path);
   return withFileLock(target, async () => {
-    const { text, bom } = await readManifestText(target);
-    const splices = quickEdit(text, edits) ?? editManifest(text, edits);
-    if (!splices.length) return { changed: false, warnings: [] };
+    const bytes = await readRegularFile(target);
+    const { body, bom } = bytes ? manifestBytes(target, bytes) : { body: Buffer.alloc(0), bom: false };
+    const content = edited(body, edits);
+    if (!content) return { changed: false, warnings: [] };
     const st = await fsp.stat(target).catch(() => undefined);
     const warnings = st && st.nlink > 1
       ? [`${path} had ${st.nlink - 1} other hard link(s); they keep the previous text (the edit writes a new file)`]
       : [];
-    await writeFileAtomic(target, (bom ? BOM : '') + applySplices(text, splices), st ? st.mode & 0o7777 : undefined);
+    await writeFileAtomic(target, bom ? [BOM, ...content] : content, st ? st.mode & 0o7777 : undefined);
     return { changed: true, warnings };
   });
 }
