@@ -1,6 +1,6 @@
-// A syntax tree over JSON text that JSON.parse has accepted, shaped like jsonc-parser's (the walkers
-// read either), built one level at a time: an object's or array's members are located the first time
-// someone asks for its children, and a string's value is decoded the first time it is read. The
+// A syntax tree over JSON text that the check (jsonCheck.ts) has accepted, shaped like jsonc-parser's
+// (the walkers read either), built one level at a time: an object's or array's members are located the
+// first time someone asks for its children, and a string's value is decoded the first time it is read. The
 // walkers read a few keys of each node; a 30 MB workflow's positions, sizes and outputs are skimmed
 // once and never become nodes. Valid input only: it may assume the grammar holds.
 import type { Node, NodeType } from 'jsonc-parser';
@@ -194,7 +194,7 @@ function readObject(doc: Doc, start: number): Members {
   return { keys, values, escaped };
 }
 
-/** The tree of `text`, which must be JSON that JSON.parse accepts (a leading BOM already blanked). */
+/** The tree of `text`, which must be strict JSON (jsonCheck.ts; a leading BOM already blanked). */
 export function lazyTree(text: string): Node {
   return nodeAt({ text }, skipSpaces(text, 0));
 }

@@ -77,7 +77,10 @@ function widgetValue(values: Node | undefined, index: number, name: string | und
   return { token: items(values)[index], slot: { widgetIndex: index } };
 }
 
-export function walkUi(root: Node, table: LoaderTable, sink: ReferenceSink): void {
+/** Top-level nodes walked in one step (the parse yields between steps). */
+const WALK_SLICE = 2_000;
+
+export function* walkUi(root: Node, table: LoaderTable, sink: ReferenceSink): Generator<void> {
   const defs = new Map<string, SubgraphDef>();
   collectDefinitions(root, defs);
   const groupNodes = new Map(entries(prop(prop(root, 'extra'), 'groupNodes')));
@@ -186,7 +189,11 @@ export function walkUi(root: Node, table: LoaderTable, sink: ReferenceSink): voi
     }
   }
 
-  walkGraph(items(prop(root, 'nodes')), '', true, []);
+  const nodes = items(prop(root, 'nodes'));
+  for (let start = 0; start < nodes.length; start += WALK_SLICE) {
+    if (start > 0) yield;
+    walkGraph(nodes.slice(start, start + WALK_SLICE), '', true, []);
+  }
 }
 
 /**
