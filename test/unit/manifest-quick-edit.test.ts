@@ -7,14 +7,33 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { editManifest, ManifestEditError, type ManifestEdit } from '../../server/src/core/manifest/edit';
 import { fileIncludes } from '../../server/src/core/manifest/file';
-import { QUICK_EDIT_FROM, quickEdit as quickEditBytes } from '../../server/src/core/manifest/quickEdit';
+import { QUICK_EDIT_FROM, quickScan } from '../../server/src/core/manifest/quickEdit';
 import { readManifest } from '../../server/src/core/manifest/read';
 import { applySplices } from '../../server/src/core/text';
 import { bigManifest } from '../bench/scale';
 import { cli } from '../helpers/cli';
 import { tempDir, writeFile } from '../helpers/files';
 
-/** The quick path on the file's bytes, as editManifestFile calls it. */
+/**
+ * The quick path on a file's bytes fed as editManifestFile feeds them: regions of whole lines (here
+ * `linesPerRegion` at a time), then the line above the insertion read back. The offset and text it would insert.
+ */
+function quickEditBytes(bytes: Buffer, edits: readonly ManifestEdit[], linesPerRegion = 1000): { offset: number; text: string } | undefined {
+  const scan = quickScan(bytes.length, edits);
+  if (!scan) return undefined;
+  let start = 0;
+  for (let end = 0, lines = 0; end < bytes.length; ) {
+    const lf = bytes.indexOf(0x0a, end);
+    end = lf < 0 ? bytes.length : lf + 1;
+    if (++lines % linesPerRegion === 0 || end === bytes.length) {
+      if (!scan.feed(bytes.subarray(start, end), start)) return undefined;
+      start = end;
+    }
+  }
+  const place = scan.place();
+  const text = place && scan.insertion(bytes.toString('utf8', place.previous.offset, place.offset));
+  return place && text !== undefined ? { offset: place.offset, text } : undefined;
+}
 const quickEdit = (text: string, edits: readonly ManifestEdit[]) => quickEditBytes(Buffer.from(text), edits);
 
 const entries = 5_000; // ~1.6 MB, above QUICK_EDIT_FROM
@@ -34,10 +53,13 @@ for (const [name, text] of Object.entries(layouts)) {
   test(`quick add-model on a big manifest equals the full editor's result (${name})`, () => {
     assert.ok(text.length >= QUICK_EDIT_FROM);
     const bytes = Buffer.from(text);
-    const quick = quickEditBytes(bytes, add);
-    assert.ok(quick, 'the quick path takes it');
-    const written = Buffer.concat([bytes.subarray(0, quick.offset), Buffer.from(quick.text), bytes.subarray(quick.offset)]);
-    assert.equal(written.toString(), applySplices(text, editManifest(text, add)));
+    const expected = applySplices(text, editManifest(text, add));
+    for (const linesPerRegion of [1, 7, 1_000_000]) {
+      const quick = quickEditBytes(bytes, add, linesPerRegion);
+      assert.ok(quick, 'the quick path takes it');
+      const written = Buffer.concat([bytes.subarray(0, quick.offset), Buffer.from(quick.text), bytes.subarray(quick.offset)]);
+      assert.equal(written.toString(), expected, `regions of ${linesPerRegion} lines`);
+    }
   });
 }
 
@@ -104,8 +126,18 @@ test('model add on a big pyproject.toml with a byte that is not UTF-8: refused, 
   const { manifest, run } = bigProject(text);
   const r = await run('model', 'add', 'l0.safetensors');
   assert.equal(r.code, 2);
-  assert.match(r.stderr, /not valid UTF-8 \(byte \d+\)/);
+  assert.match(r.stderr, new RegExp(`not valid UTF-8 \\(byte ${text.length - 30}\\)`));
   assert.ok(readFileSync(manifest).equals(text));
+});
+
+test('model add on a big pyproject.toml with a line longer than the quick path reads at a time: the full editor adds it', async () => {
+  const text = bigManifest(entries).replace('[project]\n', `[project]\n# ${'x'.repeat(1_200_000)}\n`);
+  const { manifest, run } = bigProject(text);
+  const r = await run('model', 'add', 'l0.safetensors', '--json');
+  assert.equal(r.code, 0, r.stderr);
+  const after = readFileSync(manifest, 'utf8');
+  const model = { hash: r.json().hash, filename: 'l0.safetensors', category: 'loras', relativePath: 'loras/l0.safetensors', size: 12, sources: [] };
+  assert.equal(after, applySplices(text, editManifest(text, [{ kind: 'add-model', table: 'required', model }])));
 });
 
 test('fileIncludes finds text that straddles the pieces it reads, and only text that is there', async () => {

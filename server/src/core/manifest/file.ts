@@ -11,7 +11,7 @@ import { basename, dirname, join } from 'node:path';
 import { withFileLock } from '../index/lock';
 import { applySplices } from '../text';
 import { editManifest, type ManifestEdit } from './edit';
-import { quickEdit } from './quickEdit';
+import { quickScan } from './quickEdit';
 
 /** The manifest cannot be read or written as a text file (not a regular file, not UTF-8). */
 export class ManifestFileError extends Error {}
@@ -26,6 +26,7 @@ export interface ManifestText {
 
 const BOM = '\uFEFF';
 const BOM_BYTES = Buffer.from(BOM, 'utf8');
+const LF = 0x0a;
 
 /** Run `read` on a regular file (undefined when absent); a folder, FIFO or device is refused before it can block. */
 async function withRegularFile<T>(path: string, read: (handle: fsp.FileHandle, size: number) => Promise<T>): Promise<T | undefined> {
@@ -94,10 +95,12 @@ function invalidUtf8At(bytes: Buffer): number {
   return lo;
 }
 
+const notUtf8 = (path: string, at: number) => new ManifestFileError(`${path} is not valid UTF-8 (byte ${at}); it is left untouched — save it as UTF-8 first`);
+
 /** The bytes of a manifest without a leading byte order mark; bytes that are not UTF-8 are refused. */
 function manifestBytes(path: string, bytes: Buffer): { body: Buffer; bom: boolean } {
   // isUtf8 checks 30 MB in milliseconds, without building the string a decoding would.
-  if (!isUtf8(bytes)) throw new ManifestFileError(`${path} is not valid UTF-8 (byte ${invalidUtf8At(bytes)}); it is left untouched — save it as UTF-8 first`);
+  if (!isUtf8(bytes)) throw notUtf8(path, invalidUtf8At(bytes));
   const bom = bytes.subarray(0, BOM_BYTES.length).equals(BOM_BYTES);
   return { body: bom ? bytes.subarray(BOM_BYTES.length) : bytes, bom };
 }
@@ -110,20 +113,33 @@ export async function readManifestText(path: string): Promise<ManifestText> {
 }
 
 /**
- * Write `text` (or these pieces of text and bytes, one after the other) over `path` atomically: temp file
- * beside it, then rename; `mode` is kept when given.
+ * Replace `path` atomically: `fill` writes the new content into a temp file beside it (false: nothing is
+ * replaced), which is then renamed over it; `mode` is kept when given.
  */
-export async function writeFileAtomic(path: string, text: string | readonly (string | Uint8Array)[], mode?: number): Promise<void> {
+async function replaceAtomic(path: string, mode: number | undefined, fill: (tmp: string) => Promise<boolean>): Promise<boolean> {
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
   try {
-    await fsp.writeFile(tmp, text, { encoding: 'utf8', mode: mode ?? 0o666 });
+    if (!(await fill(tmp))) {
+      await fsp.rm(tmp, { force: true });
+      return false;
+    }
     if (mode !== undefined) await fsp.chmod(tmp, mode); // the umask may have narrowed it
     await fsp.rename(tmp, path);
+    return true;
   } catch (err) {
     await fsp.rm(tmp, { force: true }).catch(() => undefined);
+    if (err instanceof ManifestFileError) throw err;
     // Name the user's file, not our temp file: that is the path they can act on.
     throw new ManifestFileError(`cannot write ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
   }
+}
+
+/** Write `text` over `path` atomically: temp file beside it, then rename; `mode` is kept when given. */
+export async function writeFileAtomic(path: string, text: string, mode?: number): Promise<void> {
+  await replaceAtomic(path, mode, async (tmp) => {
+    await fsp.writeFile(tmp, text, { encoding: 'utf8', mode: mode ?? 0o666 });
+    return true;
+  });
 }
 
 /** The file an edit of `path` must replace: the end of its symlink chain (itself when absent). */
@@ -145,29 +161,88 @@ export interface ManifestFileEdit {
   warnings: string[];
 }
 
-/** The manifest's content after the edits, in pieces (undefined when the edits change nothing). */
-function edited(body: Buffer, edits: readonly ManifestEdit[]): (string | Uint8Array)[] | undefined {
-  // A big file gets one line inserted among its bytes, never decoded as a whole.
-  const quick = quickEdit(body, edits);
-  if (quick) return [body.subarray(0, quick.offset), quick.text, body.subarray(quick.offset)];
-  const text = body.toString('utf8');
-  const splices = editManifest(text, edits);
-  return splices.length ? [applySplices(text, splices)] : undefined;
+/** Bytes read at a time by the quick path: a big manifest is never held whole. */
+const PIECE = 1024 * 1024;
+
+/**
+ * The quick path (quickEdit.ts) on the file as it is now: read through one small buffer, then copied
+ * into the new file with the line inserted. The file is checked to be unchanged (size, modification
+ * time) after the copy; undefined when the quick path does not apply or the file changed meanwhile (the
+ * full editor then reads it whole). Bytes that are not UTF-8 are refused as the full editor does.
+ */
+async function quickEditFile(path: string, target: string, edits: readonly ManifestEdit[]): Promise<ManifestFileEdit | undefined> {
+  return withRegularFile(target, async (handle, size) => {
+    const scan = quickScan(size, edits);
+    if (!scan) return undefined;
+    const before = await handle.stat();
+    const piece = Buffer.allocUnsafe(PIECE);
+    const readAt = async (position: number, length: number) => (await handle.read(piece, 0, Math.min(length, piece.length), position)).bytesRead;
+    // Pass 1: regions of whole lines, each checked as UTF-8 and fed to the scan.
+    for (let offset = 0, kept = 0; ; ) {
+      const { bytesRead } = await handle.read(piece, kept, piece.length - kept, offset + kept);
+      const filled = kept + bytesRead;
+      const cut = bytesRead === 0 ? filled : piece.lastIndexOf(LF, filled - 1) + 1;
+      if (cut === 0 && bytesRead > 0) return undefined; // a line longer than the buffer: the full editor
+      const region = piece.subarray(0, cut);
+      if (!isUtf8(region)) throw notUtf8(target, offset + invalidUtf8At(region));
+      const skip = offset === 0 && region.subarray(0, BOM_BYTES.length).equals(BOM_BYTES) ? BOM_BYTES.length : 0;
+      if (!scan.feed(region.subarray(skip), offset + skip)) return undefined;
+      if (bytesRead === 0) break;
+      piece.copy(piece, 0, cut, filled);
+      offset += cut;
+      kept = filled - cut;
+    }
+    const place = scan.place();
+    if (!place) return undefined;
+    const { previous } = place;
+    if ((await readAt(previous.offset, previous.length)) !== previous.length) return undefined;
+    const text = scan.insertion(piece.toString('utf8', 0, previous.length));
+    if (text === undefined) return undefined;
+    // Pass 2: the new file, the old bytes around the new line.
+    const copied = await replaceAtomic(target, before.mode & 0o7777, async (tmp) => {
+      const out = await fsp.open(tmp, 'wx', before.mode & 0o7777);
+      try {
+        const write = async (bytes: Buffer, length: number) => {
+          for (let done = 0; done < length; ) done += (await out.write(bytes, done, length - done)).bytesWritten;
+        };
+        const copy = async (from: number, to: number) => {
+          for (let at = from; at < to; ) {
+            const n = await readAt(at, to - at);
+            if (n === 0) return false;
+            await write(piece, n);
+            at += n;
+          }
+          return true;
+        };
+        if (!(await copy(0, place.offset))) return false;
+        const line = Buffer.from(text, 'utf8');
+        await write(line, line.length);
+        if (!(await copy(place.offset, before.size))) return false;
+      } finally {
+        await out.close();
+      }
+      const after = await handle.stat();
+      return after.size === before.size && after.mtimeMs === before.mtimeMs;
+    });
+    return copied ? { changed: true, warnings: hardLinkWarnings(path, before) } : undefined;
+  });
+}
+
+function hardLinkWarnings(path: string, st: { nlink: number } | undefined): string[] {
+  return st && st.nlink > 1 ? [`${path} had ${st.nlink - 1} other hard link(s); they keep the previous text (the edit writes a new file)`] : [];
 }
 
 /** Apply edits to the manifest file (created when missing), under its lock, on the text current then. */
 export async function editManifestFile(path: string, edits: readonly ManifestEdit[]): Promise<ManifestFileEdit> {
   const target = await editTarget(path);
   return withFileLock(target, async () => {
-    const bytes = await readRegularFile(target);
-    const { body, bom } = bytes ? manifestBytes(target, bytes) : { body: Buffer.alloc(0), bom: false };
-    const content = edited(body, edits);
-    if (!content) return { changed: false, warnings: [] };
+    const quick = await quickEditFile(path, target, edits);
+    if (quick) return quick;
+    const { text, bom } = await readManifestText(target);
+    const splices = editManifest(text, edits);
+    if (!splices.length) return { changed: false, warnings: [] };
     const st = await fsp.stat(target).catch(() => undefined);
-    const warnings = st && st.nlink > 1
-      ? [`${path} had ${st.nlink - 1} other hard link(s); they keep the previous text (the edit writes a new file)`]
-      : [];
-    await writeFileAtomic(target, bom ? [BOM, ...content] : content, st ? st.mode & 0o7777 : undefined);
-    return { changed: true, warnings };
+    await writeFileAtomic(target, (bom ? BOM : '') + applySplices(text, splices), st ? st.mode & 0o7777 : undefined);
+    return { changed: true, warnings: hardLinkWarnings(path, st) };
   });
 }
