@@ -7,11 +7,13 @@ import type { IndexSnapshot } from '../core/index/snapshot';
 import { manifestModelStatus } from '../core/manifest/query';
 import type { Manifest } from '../core/manifest/types';
 import { normalizeRelativePath } from '../core/categories';
+import { runSteps, runStepsCancellable, type Steps } from '../core/steps';
 import type { Span } from '../core/text';
 import type { ResolvedReference } from '../core/resolve';
 import type { WorkflowAnalysis } from './analysis';
 import { baseModelMismatchMessage } from '../core/resolve/mismatchMessage';
 import { hostOf } from './format';
+import { signalOf } from './cancellation';
 import { createDiagnosticsChannel, type DiagnosticsChannel } from './diagnosticsChannel';
 import { rangesOf } from './positions';
 import { analyze, isManifest, openManifest, type FeatureContext } from './featureContext';
@@ -94,14 +96,32 @@ function missingMessage(r: ResolvedReference & { resolution: { status: 'missing'
   return parts.join(' ');
 }
 
+/** References turned into diagnostics in one step, at most (a search for a closest model ends a step too). */
+const DIAGNOSTICS_SLICE = 2_000;
+
 export function workflowDiagnostics(doc: TextDocument, analysis: WorkflowAnalysis): Diagnostic[] {
+  return runSteps(workflowDiagnosticSteps(doc, analysis));
+}
+
+/** workflowDiagnostics for the language server: in steps with turns between them, stopped by `signal` (core/steps.ts). */
+export function workflowDiagnosticsCancellable(doc: TextDocument, analysis: WorkflowAnalysis, signal?: AbortSignal): Promise<Diagnostic[]> {
+  return runStepsCancellable(workflowDiagnosticSteps(doc, analysis), signal);
+}
+
+function* workflowDiagnosticSteps(doc: TextDocument, analysis: WorkflowAnalysis): Steps<Diagnostic[]> {
   if (!analysis.isWorkflow) return [];
   const out = new DiagnosticList();
   const searched = new Set<string>();
   for (const e of analysis.parsed.errors) {
     out.add({ offset: e.offset, length: Math.max(e.length, 1) }, DiagnosticSeverity.Error, 'invalid-workflow', `This workflow cannot be read: ${e.message}.`);
   }
+  let sinceTurn = 0;
   for (const r of analysis.resolved) {
+    const searches = searched.size;
+    if (++sinceTurn > DIAGNOSTICS_SLICE) {
+      sinceTurn = 0;
+      yield;
+    }
     const { reference: ref, resolution } = r;
     const data: DiagnosticData = { kind: 'reference', offset: ref.offset };
     switch (resolution.status) {
@@ -137,6 +157,11 @@ export function workflowDiagnostics(doc: TextDocument, analysis: WorkflowAnalysi
       }
       case 'inactive':
         break;
+    }
+    // A closest-model search reads a whole category list: a turn after each.
+    if (searched.size !== searches) {
+      sinceTurn = 0;
+      yield;
     }
   }
   for (const m of analysis.mismatches) {
@@ -174,7 +199,8 @@ export function manifestDiagnostics(doc: TextDocument, manifest: Manifest, index
 export function registerDiagnostics(ctx: FeatureContext): DiagnosticsChannel {
   const compute = async (doc: TextDocument, token: CancellationToken): Promise<Diagnostic[]> => {
     const view = ctx.index.view();
-    return isManifest(doc.uri) ? manifestDiagnostics(doc, openManifest(ctx, doc), view.snapshot) : workflowDiagnostics(doc, await analyze(ctx, doc, view, token));
+    if (isManifest(doc.uri)) return manifestDiagnostics(doc, openManifest(ctx, doc), view.snapshot);
+    return workflowDiagnosticsCancellable(doc, await analyze(ctx, doc, view, token), signalOf(token));
   };
   const { connection, documents, client, log, now } = ctx;
   return createDiagnosticsChannel({ connection, documents, client, compute, log, now });

@@ -1,6 +1,7 @@
 // parseWorkflow: ComfyUI workflow JSON text → model references with exact spans. Pure and total:
 // any input (broken JSON, foreign JSON, hostile shapes) gives a result, never an exception.
 import { parseTree, printParseErrorCode, type ParseError } from 'jsonc-parser';
+import { runSteps, runStepsCancellable, type Steps } from '../steps';
 import type { ModelReference } from '../types';
 import { isApiNode, walkApi } from './api';
 import { ReferenceSink } from './emit';
@@ -80,7 +81,7 @@ const CHECK_SLICE = 512 * 1024;
  * gets the lazy tree: the check vouches for the grammar. Anything else (comments, syntax errors) takes
  * jsonc-parser, which recovers and says where.
  */
-function* parseSteps(text: string, options: ParseOptions): Generator<void, ParsedWorkflow> {
+function* parseSteps(text: string, options: ParseOptions): Steps<ParsedWorkflow> {
   // A byte order mark (editors and ComfyUI accept one) becomes a space: same length, so spans stay true.
   if (text.charCodeAt(0) === 0xfeff) text = ' ' + text.slice(1);
   const checker = new JsonChecker(text, MAX_DEPTH);
@@ -106,26 +107,12 @@ function* parseSteps(text: string, options: ParseOptions): Generator<void, Parse
 }
 
 export function parseWorkflow(text: string, options: ParseOptions = {}): ParsedWorkflow {
-  const steps = parseSteps(text, options);
-  for (;;) {
-    const step = steps.next();
-    if (step.done) return step.value;
-  }
+  return runSteps(parseSteps(text, options));
 }
 
-/**
- * parseWorkflow for the language server: gives the event loop a turn between steps, so other requests
- * are answered meanwhile, and stops with the signal's reason when it aborts (a newer version of the
- * document, a cancelled request). A small workflow is parsed in one step.
- */
-export async function parseWorkflowCancellable(text: string, options: ParseOptions = {}, signal?: AbortSignal): Promise<ParsedWorkflow> {
-  const steps = parseSteps(text, options);
-  for (;;) {
-    signal?.throwIfAborted();
-    const step = steps.next();
-    if (step.done) return step.value;
-    await new Promise<void>((resolve) => setImmediate(resolve));
-  }
+/** parseWorkflow for the language server: in steps with turns between them, stopped by `signal` (core/steps.ts). */
+export function parseWorkflowCancellable(text: string, options: ParseOptions = {}, signal?: AbortSignal): Promise<ParsedWorkflow> {
+  return runStepsCancellable(parseSteps(text, options), signal);
 }
 
 /** jsonc-parser's tree of text that is not strict JSON, with its syntax errors. */

@@ -1,6 +1,7 @@
 // UI-format workflows (schema 0.4 top level, schema-1 subgraph bodies): walks root nodes, subgraph
 // instances (promoted values or values left in inner nodes), nested definitions and legacy group
 // nodes, reporting each model value where its effective value lives (DESIGN.md §5, last bullet).
+import type { Steps } from '../steps';
 import type { ModelMetadata } from '../types';
 import { isNeverReference, ReferenceSink, type Holder, type Slot } from './emit';
 import { entries, idText, items, num, prop, str, type Node } from './jsonTree';
@@ -80,7 +81,7 @@ function widgetValue(values: Node | undefined, index: number, name: string | und
 /** Top-level nodes walked in one step (the parse yields between steps). */
 const WALK_SLICE = 2_000;
 
-export function* walkUi(root: Node, table: LoaderTable, sink: ReferenceSink): Generator<void> {
+export function* walkUi(root: Node, table: LoaderTable, sink: ReferenceSink): Steps<void> {
   const defs = new Map<string, SubgraphDef>();
   collectDefinitions(root, defs);
   const groupNodes = new Map(entries(prop(prop(root, 'extra'), 'groupNodes')));
