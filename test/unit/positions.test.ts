@@ -21,6 +21,8 @@ test('positionsAt answers what TextDocument.positionAt answers, for any text and
     const doc = TextDocument.create('file:///t.json', 'json', 1, text);
     const offsets = Array.from({ length: 40 }, () => Math.floor(next() * (text.length + 6)) - 3);
     assert.deepEqual(positionsAt(text, offsets), offsets.map((o) => doc.positionAt(o)), JSON.stringify({ text, offsets }));
+    const ascending = offsets.sort((a, b) => a - b); // the usual order (no sort needed inside)
+    assert.deepEqual(positionsAt(text, ascending), ascending.map((o) => doc.positionAt(o)), JSON.stringify({ text, ascending }));
   }
 });
 

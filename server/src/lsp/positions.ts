@@ -11,7 +11,7 @@ const isEol = (c: number): boolean => c === LF || c === CR;
 
 /** The positions of `offsets` (any order) in `text`, each what TextDocument.positionAt answers. */
 export function positionsAt(text: string, offsets: readonly number[]): Position[] {
-  const order = Uint32Array.from(offsets.keys()).sort((a, b) => offsets[a] - offsets[b]);
+  const order = ascendingOrder(offsets);
   const out: Position[] = new Array(offsets.length);
   let line = 0;
   let lineStart = 0;
@@ -42,6 +42,13 @@ export function positionsAt(text: string, offsets: readonly number[]): Position[
     out[k] = { line, character: at - lineStart };
   }
   return out;
+}
+
+/** Indices of `offsets` by offset (diagnostics come mostly in text order: then no sort is needed). */
+function ascendingOrder(offsets: readonly number[]): Uint32Array {
+  const order = Uint32Array.from(offsets.keys());
+  for (let k = 1; k < offsets.length; k++) if (offsets[k] < offsets[k - 1]) return order.sort((a, b) => offsets[a] - offsets[b]);
+  return order;
 }
 
 /** The ranges of `spans` in `text` (rangeOf for each, in one pass). */
