@@ -5,6 +5,8 @@
 // writers (several CLI processes, the CLI and an editor) each apply their edit to the other's result.
 // A symlink is followed: the target is edited and replaced beside itself, keeping its mode. A file that
 // is not valid UTF-8 is refused: re-encoding it would change bytes the user never asked us to touch.
+// A big manifest that gets one model added is never held whole: it is read through a small buffer and
+// copied around the new line (quickEdit.ts; allocating tens of MB costs more than the edit itself).
 import { isUtf8 } from 'node:buffer';
 import { constants, promises as fsp } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
@@ -27,6 +29,8 @@ export interface ManifestText {
 const BOM = '\uFEFF';
 const BOM_BYTES = Buffer.from(BOM, 'utf8');
 const LF = 0x0a;
+/** Bytes read at a time where a big manifest is read in pieces. */
+const PIECE = 1024 * 1024;
 
 /** Run `read` on a regular file (undefined when absent); a folder, FIFO or device is refused before it can block. */
 async function withRegularFile<T>(path: string, read: (handle: fsp.FileHandle, size: number) => Promise<T>): Promise<T | undefined> {
@@ -65,7 +69,7 @@ export function regularFileSize(path: string): Promise<number | undefined> {
  */
 export async function fileIncludes(path: string, needle: string): Promise<boolean> {
   const found = await withRegularFile(path, async (handle) => {
-    const piece = Buffer.allocUnsafe(1024 * 1024);
+    const piece = Buffer.allocUnsafe(PIECE);
     let kept = 0; // the end of the previous piece, where a match may begin
     for (;;) {
       const { bytesRead } = await handle.read(piece, kept, piece.length - kept);
@@ -160,9 +164,6 @@ export interface ManifestFileEdit {
   /** Things the user should know about the write (hard links left with the old text). */
   warnings: string[];
 }
-
-/** Bytes read at a time by the quick path: a big manifest is never held whole. */
-const PIECE = 1024 * 1024;
 
 /**
  * The quick path (quickEdit.ts) on the file as it is now: read through one small buffer, then copied
