@@ -63,6 +63,27 @@ export interface TomlNodes {
   has(key: string): boolean;
 }
 
+/**
+ * An array or inline table: its members are scanned the first time they are asked for. A class (not an
+ * object literal with a getter): a 100,000-entry manifest makes one per entry.
+ */
+class CompositeNode implements TomlNode {
+  lineSpan?: Span;
+  private members?: TomlNode[];
+
+  constructor(
+    readonly path: readonly string[],
+    readonly keySpan: Span | undefined,
+    readonly valueSpan: Span,
+    readonly kind: 'array' | 'inline-table',
+    private readonly expand: (node: CompositeNode) => TomlNode[],
+  ) {}
+
+  get children(): TomlNode[] {
+    return (this.members ??= this.expand(this));
+  }
+}
+
 const BARE_KEY = /[A-Za-z0-9_-]/;
 const SPACE = 0x20;
 const TAB = 0x09;
@@ -249,6 +270,8 @@ export function scanToml(text: string): TomlScan {
     return children;
   };
 
+  const expand = (node: CompositeNode): TomlNode[] => readMembers(node.valueSpan.offset, node.path, node.kind === 'inline-table');
+
   const readValue = (path: readonly string[], keySpan?: Span): TomlNode => {
     const start = i;
     const c = text[i];
@@ -258,14 +281,7 @@ export function scanToml(text: string): TomlScan {
     }
     if (c === '[' || c === '{') {
       skimComposite();
-      let children: TomlNode[] | undefined;
-      const inline = c === '{';
-      return record({
-        path, keySpan, valueSpan: { offset: start, length: i - start }, kind: inline ? 'inline-table' : 'array',
-        get children() {
-          return (children ??= readMembers(start, path, inline));
-        },
-      });
+      return record(new CompositeNode(path, keySpan, { offset: start, length: i - start }, c === '{' ? 'inline-table' : 'array', expand));
     }
     // Numbers, booleans, dates (a date may hold one space before its time part).
     while (i < text.length && !VALUE_END.has(text.charCodeAt(i))) i++;
