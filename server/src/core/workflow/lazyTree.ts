@@ -196,5 +196,9 @@ function readObject(doc: Doc, start: number): Members {
 
 /** The tree of `text`, which must be strict JSON (jsonCheck.ts; a leading BOM already blanked). */
 export function lazyTree(text: string): Node {
-  return nodeAt({ text }, skipSpaces(text, 0));
+  const start = skipSpaces(text, 0);
+  // Valid JSON: the root value ends where the trailing white space starts (no pass over all of it).
+  let end = text.length;
+  while (end > start && isSpace(text.charCodeAt(end - 1))) end--;
+  return new LazyNode({ text }, typeAt(text, start), start, end - start);
 }
