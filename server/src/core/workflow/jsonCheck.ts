@@ -69,15 +69,22 @@ function numberEnd(text: string, i: number): number {
   return i;
 }
 
+/** Objects and arrays this shallow get their end recorded (the root's members: the node list, the links, …). */
+const RECORD_DEPTH = 2;
+
 /**
  * A check of one text, run a slice at a time: step() reads at least `slice` characters (whole tokens)
- * and returns the verdict once there is one, else undefined.
+ * and returns the verdict once there is one, else undefined. On the way it records where the shallow
+ * objects and arrays end (`ends`: start offset → end offset), which the lazy tree would otherwise find
+ * by reading them again (a 30 MB workflow's node list is most of its text).
  */
 export class JsonChecker {
+  readonly ends = new Map<number, number>();
   private i = 0;
   private expect = Expect.Value;
   private depth = 0;
   private readonly open: Uint8Array;
+  private readonly starts = new Int32Array(RECORD_DEPTH + 1);
 
   constructor(
     private readonly text: string,
@@ -87,7 +94,7 @@ export class JsonChecker {
   }
 
   step(slice: number): JsonCheck | undefined {
-    const { text, open, maxDepth } = this;
+    const { text, open, maxDepth, starts, ends } = this;
     let { i, expect, depth } = this;
     const until = Math.min(text.length, i + slice);
     for (;;) {
@@ -99,12 +106,14 @@ export class JsonChecker {
         case Expect.ValueOrClose:
         case Expect.Value:
           if (c === 0x5d /* ] */ && expect === Expect.ValueOrClose) {
+            if (depth <= RECORD_DEPTH) ends.set(starts[depth], i + 1);
             depth--;
             i++;
             expect = depth === 0 ? Expect.End : Expect.CommaOrClose;
           } else if (c === 0x7b /* { */ || c === 0x5b /* [ */) {
             if (++depth > maxDepth) return { status: 'too-deep', offset: i };
             open[depth] = c === 0x7b ? OBJECT : ARRAY;
+            if (depth <= RECORD_DEPTH) starts[depth] = i;
             expect = c === 0x7b ? Expect.KeyOrClose : Expect.ValueOrClose;
             i++;
           } else {
@@ -121,6 +130,7 @@ export class JsonChecker {
         case Expect.KeyOrClose:
         case Expect.Key:
           if (c === 0x7d /* } */ && expect === Expect.KeyOrClose) {
+            if (depth <= RECORD_DEPTH) ends.set(starts[depth], i + 1);
             depth--;
             i++;
             expect = depth === 0 ? Expect.End : Expect.CommaOrClose;
@@ -139,6 +149,7 @@ export class JsonChecker {
             i++;
             expect = open[depth] === OBJECT ? Expect.Key : Expect.Value;
           } else if (c === (open[depth] === OBJECT ? 0x7d : 0x5d)) {
+            if (depth <= RECORD_DEPTH) ends.set(starts[depth], i + 1);
             depth--;
             i++;
             expect = depth === 0 ? Expect.End : Expect.CommaOrClose;

@@ -90,7 +90,7 @@ function* parseSteps(text: string, options: ParseOptions): Steps<ParsedWorkflow>
   if (check.status === 'too-deep') return deepError(check.offset);
   let root: Node | undefined;
   let errors: WorkflowError[] = [];
-  if (check.status === 'valid') root = lazyTree(text);
+  if (check.status === 'valid') root = lazyTree(text, checker.ends);
   else {
     // Before jsonc-parser, which recurses per level: deep nesting past a syntax error is refused too.
     const deep = tooDeepAt(text);
