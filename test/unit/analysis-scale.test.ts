@@ -7,7 +7,7 @@ import { TextDocuments } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { FuzzyCache } from '../../server/src/core/resolve';
 import { WorkflowAnalyzer } from '../../server/src/lsp/analysis';
-import { NAMED_CANDIDATE_SEARCHES, workflowDiagnostics } from '../../server/src/lsp/diagnostics';
+import { NAMED_CANDIDATE_SEARCHES, workflowDiagnostics, workflowDiagnosticsCancellable } from '../../server/src/lsp/diagnostics';
 import { pathToUri, WorkspaceFiles } from '../../server/src/lsp/workspaceFiles';
 import { normalizeSettings } from '../../server/src/settings';
 import { libraryIndex } from './resolve-library';
@@ -46,4 +46,16 @@ test('diagnostics name the closest model for a bounded number of missing names; 
   const last = analysis.resolved[count - 1].resolution;
   assert.equal(last.status, 'missing');
   assert.equal(last.status === 'missing' && last.candidates[0].location.name, `lora_${count - 1}.safetensors`);
+});
+
+test('diagnostics of a big workflow stop between steps when their signal aborts; left alone they are the ones workflowDiagnostics gives', async () => {
+  const d = doc(loaders(5_000));
+  const analysis = await analyzer().analyze(d, index, normalizeSettings({}), new FuzzyCache());
+  const controller = new AbortController();
+  const cancelled = workflowDiagnosticsCancellable(d, analysis, controller.signal);
+  controller.abort(new Error('request cancelled'));
+  await assert.rejects(cancelled, /request cancelled/);
+  const diagnostics = await workflowDiagnosticsCancellable(d, analysis);
+  assert.equal(diagnostics.length, 5_000);
+  assert.deepEqual(diagnostics, workflowDiagnostics(d, analysis));
 });

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { parseTree, type Node } from 'jsonc-parser';
 import { entries, items, prop } from '../../server/src/core/workflow/jsonTree';
+import { JsonChecker } from '../../server/src/core/workflow/jsonCheck';
 import { lazyTree } from '../../server/src/core/workflow/lazyTree';
 import { parseWorkflow } from '../../server/src/core/workflow';
 import { benchWorkflow } from '../bench/resolve';
@@ -15,8 +16,16 @@ const CORPUS = join(__dirname, '../../../../shared/corpus/workflows');
 
 /** Every node of both trees compared; the first difference is reported with its path. */
 function assertSameTree(text: string, label: string): void {
+  assertSameAs(text, lazyTree(text), label);
+  // With the ends the JSON check records (what parseWorkflow passes), the tree is the same.
+  const checker = new JsonChecker(text, 1000);
+  while (!checker.step(1 << 20));
+  assertSameAs(text, lazyTree(text, checker.ends), `${label} (with the check's ends)`);
+}
+
+function assertSameAs(text: string, tree: Node, label: string): void {
   const expected = parseTree(text);
-  const stack: [Node | undefined, Node | undefined, string][] = [[expected, lazyTree(text), '$']];
+  const stack: [Node | undefined, Node | undefined, string][] = [[expected, tree, '$']];
   let count = 0;
   while (stack.length) {
     const [a, b, where] = stack.pop()!;

@@ -8,7 +8,7 @@ import { workflowKeyOf, workflowMappings } from '../core/manifest/query';
 import { readManifest } from '../core/manifest/read';
 import type { Manifest } from '../core/manifest/types';
 import { resolveReferencesCancellable, workflowBaseModelMismatches, type BaseModelMismatch, type FuzzyCache, type ResolvedReference } from '../core/resolve';
-import { buildLoaderTable, looksLikeWorkflow, parseWorkflow, type ParsedWorkflow } from '../core/workflow';
+import { buildLoaderTable, looksLikeWorkflow, parseWorkflowCancellable, type ParsedWorkflow } from '../core/workflow';
 import type { Settings } from '../settings';
 import { uriToPath, type WorkspaceFiles } from './workspaceFiles';
 
@@ -47,7 +47,8 @@ export class WorkflowAnalyzer {
 
   /**
    * `fuzzy` keeps the candidates of missing references per location list (the engine's cache). A big
-   * workflow is resolved in slices with turns of the event loop between them; `signal` stops it there.
+   * workflow is parsed and resolved in slices with turns of the event loop between them; `signal`
+   * stops it there.
    */
   async analyze(doc: TextDocument, index: IndexSnapshot, settings: Settings, fuzzy?: FuzzyCache, signal?: AbortSignal): Promise<WorkflowAnalysis> {
     const workflowFile = uriToPath(doc.uri);
@@ -59,7 +60,7 @@ export class WorkflowAnalyzer {
     const text = doc.getText();
     // Every JSON file in the workspace comes through here: big ones that do not look like a workflow
     // are not parsed on each keystroke.
-    const parsed = text.length > SNIFF_ABOVE && !looksLikeWorkflow(text) ? NOT_A_WORKFLOW : parseWorkflow(text, { loaders: buildLoaderTable(settings.loaders) });
+    const parsed = text.length > SNIFF_ABOVE && !looksLikeWorkflow(text) ? NOT_A_WORKFLOW : await parseWorkflowCancellable(text, { loaders: buildLoaderTable(settings.loaders) }, signal);
     const isWorkflow = parsed.format !== null || (parsed.errors.length > 0 && looksLikeWorkflow(text));
     const mappings = workflowMappings(manifest.manifest, manifest.workflowKey);
     const resolved = parsed.format ? await resolveReferencesCancellable(parsed.references, { index, mappings, fuzzy }, signal) : [];

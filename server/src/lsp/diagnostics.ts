@@ -7,12 +7,15 @@ import type { IndexSnapshot } from '../core/index/snapshot';
 import { manifestModelStatus } from '../core/manifest/query';
 import type { Manifest } from '../core/manifest/types';
 import { normalizeRelativePath } from '../core/categories';
+import { runSteps, runStepsCancellable, type Steps } from '../core/steps';
 import type { Span } from '../core/text';
 import type { ResolvedReference } from '../core/resolve';
 import type { WorkflowAnalysis } from './analysis';
 import { baseModelMismatchMessage } from '../core/resolve/mismatchMessage';
 import { hostOf } from './format';
+import { signalOf } from './cancellation';
 import { createDiagnosticsChannel, type DiagnosticsChannel } from './diagnosticsChannel';
+import { rangesOf } from './positions';
 import { analyze, isManifest, openManifest, type FeatureContext } from './featureContext';
 
 export const SOURCE = 'comfy-models';
@@ -46,10 +49,29 @@ export function unquoted(text: string, span: Span): Span {
   return span;
 }
 
-function make(doc: TextDocument, span: Span, severity: DiagnosticSeverity, code: DiagnosticCode, message: string, data?: DiagnosticData): Diagnostic {
-  const d = Diagnostic.create(rangeOf(doc, span), message, severity, code, SOURCE);
-  if (data) d.data = data;
-  return d;
+const NO_RANGE = Range.create(0, 0, 0, 0);
+
+/**
+ * Diagnostics of one document, their ranges filled in at the end in one pass over the text
+ * (positions.ts): a big file's hundred thousand diagnostics do not each search a line table.
+ */
+class DiagnosticList {
+  private readonly out: Diagnostic[] = [];
+  private readonly spans: Span[] = [];
+
+  add(span: Span, severity: DiagnosticSeverity, code: DiagnosticCode, message: string, data?: DiagnosticData): Diagnostic {
+    const d = Diagnostic.create(NO_RANGE, message, severity, code, SOURCE);
+    if (data) d.data = data;
+    this.out.push(d);
+    this.spans.push(span);
+    return d;
+  }
+
+  finish(doc: TextDocument): Diagnostic[] {
+    const ranges = rangesOf(doc.getText(), this.spans);
+    this.out.forEach((d, i) => (d.range = ranges[i]));
+    return this.out;
+  }
 }
 
 const where = (category: string | null) => (category ? `${category}/` : 'any model folder');
@@ -74,14 +96,32 @@ function missingMessage(r: ResolvedReference & { resolution: { status: 'missing'
   return parts.join(' ');
 }
 
+/** References turned into diagnostics in one step, at most (a search for a closest model ends a step too). */
+const DIAGNOSTICS_SLICE = 2_000;
+
 export function workflowDiagnostics(doc: TextDocument, analysis: WorkflowAnalysis): Diagnostic[] {
-  const out: Diagnostic[] = [];
-  if (!analysis.isWorkflow) return out;
+  return runSteps(workflowDiagnosticSteps(doc, analysis));
+}
+
+/** workflowDiagnostics for the language server: in steps with turns between them, stopped by `signal` (core/steps.ts). */
+export function workflowDiagnosticsCancellable(doc: TextDocument, analysis: WorkflowAnalysis, signal?: AbortSignal): Promise<Diagnostic[]> {
+  return runStepsCancellable(workflowDiagnosticSteps(doc, analysis), signal);
+}
+
+function* workflowDiagnosticSteps(doc: TextDocument, analysis: WorkflowAnalysis): Steps<Diagnostic[]> {
+  if (!analysis.isWorkflow) return [];
+  const out = new DiagnosticList();
   const searched = new Set<string>();
   for (const e of analysis.parsed.errors) {
-    out.push(make(doc, { offset: e.offset, length: Math.max(e.length, 1) }, DiagnosticSeverity.Error, 'invalid-workflow', `This workflow cannot be read: ${e.message}.`));
+    out.add({ offset: e.offset, length: Math.max(e.length, 1) }, DiagnosticSeverity.Error, 'invalid-workflow', `This workflow cannot be read: ${e.message}.`);
   }
+  let sinceTurn = 0;
   for (const r of analysis.resolved) {
+    const searches = searched.size;
+    if (++sinceTurn > DIAGNOSTICS_SLICE) {
+      sinceTurn = 0;
+      yield;
+    }
     const { reference: ref, resolution } = r;
     const data: DiagnosticData = { kind: 'reference', offset: ref.offset };
     switch (resolution.status) {
@@ -90,63 +130,66 @@ export function workflowDiagnostics(doc: TextDocument, analysis: WorkflowAnalysi
           const entry = analysis.manifest.manifest.models.find((m) => m.hash === resolution.hash);
           const source = entry?.sources[0];
           const msg = `'${ref.value}' is mapped in pyproject.toml to model ${resolution.hash}${entry?.filename ? ` (${entry.filename})` : ''}, which has no file any more.${source ? ` Download source: ${hostOf(source.url)}.` : ''}`;
-          out.push(make(doc, ref, DiagnosticSeverity.Error, 'mapped-model-gone', msg, data));
+          out.add(ref, DiagnosticSeverity.Error, 'mapped-model-gone', msg, data);
         } else if (ref.kind === 'embedding') {
-          out.push(make(doc, ref, DiagnosticSeverity.Warning, 'missing-embedding', `Embedding '${ref.value}' was not found in embeddings/ (ComfyUI will ignore it).`, data));
+          out.add(ref, DiagnosticSeverity.Warning, 'missing-embedding', `Embedding '${ref.value}' was not found in embeddings/ (ComfyUI will ignore it).`, data);
         } else {
-          out.push(make(doc, ref, DiagnosticSeverity.Error, 'missing-model', missingMessage(r as ResolvedReference & { resolution: { status: 'missing' } }, searched), data));
+          out.add(ref, DiagnosticSeverity.Error, 'missing-model', missingMessage(r as ResolvedReference & { resolution: { status: 'missing' } }, searched), data);
         }
         break;
       }
       case 'ambiguous': {
         const names = resolution.candidates.slice(0, 4).map((c) => `'${c.location.name}'`).join(', ');
-        out.push(make(doc, ref, DiagnosticSeverity.Warning, 'ambiguous-model', `Several files match '${ref.value}' in other folders: ${names}. ComfyUI will not load it as written.`, data));
+        out.add(ref, DiagnosticSeverity.Warning, 'ambiguous-model', `Several files match '${ref.value}' in other folders: ${names}. ComfyUI will not load it as written.`, data);
         break;
       }
       case 'resolved': {
         const { location, flags, via } = resolution;
         if (flags.includes('category-mismatch')) {
-          out.push(make(doc, ref, DiagnosticSeverity.Warning, 'category-mismatch', `'${ref.value}' is only in ${location.category ?? 'a model root'}/ ('${location.name}'), not in ${where(ref.category)}: this loader will not find it.`, data));
+          out.add(ref, DiagnosticSeverity.Warning, 'category-mismatch', `'${ref.value}' is only in ${location.category ?? 'a model root'}/ ('${location.name}'), not in ${where(ref.category)}: this loader will not find it.`, data);
         } else if (flags.includes('wrong-folder')) {
-          out.push(make(doc, ref, DiagnosticSeverity.Warning, 'wrong-folder', `'${ref.value}' is not at this path in ${where(ref.category)}; it was found as '${location.name}'. ComfyUI will not load it as written.`, data));
+          out.add(ref, DiagnosticSeverity.Warning, 'wrong-folder', `'${ref.value}' is not at this path in ${where(ref.category)}; it was found as '${location.name}'. ComfyUI will not load it as written.`, data);
         } else if (via === 'mapping' && location.name !== normalizeRelativePath(ref.value)) {
-          const d = make(doc, ref, DiagnosticSeverity.Hint, 'mapped-path-differs', `Mapped in pyproject.toml to '${location.name}'; ComfyUI itself will look for '${ref.value}'.`, data);
+          const d = out.add(ref, DiagnosticSeverity.Hint, 'mapped-path-differs', `Mapped in pyproject.toml to '${location.name}'; ComfyUI itself will look for '${ref.value}'.`, data);
           d.tags = [DiagnosticTag.Unnecessary];
-          out.push(d);
         }
         break;
       }
       case 'inactive':
         break;
     }
+    // A closest-model search reads a whole category list: a turn after each.
+    if (searched.size !== searches) {
+      sinceTurn = 0;
+      yield;
+    }
   }
   for (const m of analysis.mismatches) {
-    out.push(make(doc, m.reference, DiagnosticSeverity.Warning, 'base-model-mismatch', baseModelMismatchMessage(m), { kind: 'reference', offset: m.reference.offset }));
+    out.add(m.reference, DiagnosticSeverity.Warning, 'base-model-mismatch', baseModelMismatchMessage(m), { kind: 'reference', offset: m.reference.offset });
   }
-  return out;
+  return out.finish(doc);
 }
 
 export function manifestDiagnostics(doc: TextDocument, manifest: Manifest, index: IndexSnapshot): Diagnostic[] {
   const text = doc.getText();
-  const out = manifest.problems.map((p) => make(doc, { offset: p.offset, length: Math.max(p.length, 1) }, DiagnosticSeverity.Error, 'manifest-invalid', p.message));
-  if (manifest.malformed) return out;
+  const out = new DiagnosticList();
+  for (const p of manifest.problems) out.add({ offset: p.offset, length: Math.max(p.length, 1) }, DiagnosticSeverity.Error, 'manifest-invalid', p.message);
+  if (manifest.malformed) return out.finish(doc);
   const status = manifestModelStatus(manifest, index);
   for (const m of status.models) {
     if (m.local) continue;
     const name = m.model.filename ?? m.model.hash;
     const source = m.model.sources[0];
     const msg = `'${name}' (${m.model.hash}) has no local file in any model folder.${source ? ` Download source: ${hostOf(source.url)}.` : ' No download source is recorded.'}`;
-    out.push(make(doc, unquoted(text, m.model.keySpan), DiagnosticSeverity.Warning, 'manifest-model-not-local', msg, { kind: 'manifest-hash', hash: m.model.hash }));
+    out.add(unquoted(text, m.model.keySpan), DiagnosticSeverity.Warning, 'manifest-model-not-local', msg, { kind: 'manifest-hash', hash: m.model.hash });
   }
   for (const u of status.unknownMappedHashes) {
-    out.push(
-      make(doc, unquoted(text, u.span), DiagnosticSeverity.Warning, 'manifest-unknown-hash', `Workflow '${u.workflow}' maps '${u.reference}' to ${u.hash}, which is not in [tool.comfydock.models.*].`, {
-        kind: 'manifest-hash',
-        hash: u.hash,
-      }),
-    );
+    out.add(unquoted(text, u.span), DiagnosticSeverity.Warning, 'manifest-unknown-hash', `Workflow '${u.workflow}' maps '${u.reference}' to ${u.hash}, which is not in [tool.comfydock.models.*].`, {
+      kind: 'manifest-hash',
+      hash: u.hash,
+    });
   }
-  return out;
+  return out.finish(doc);
 }
 
 /**
@@ -156,7 +199,8 @@ export function manifestDiagnostics(doc: TextDocument, manifest: Manifest, index
 export function registerDiagnostics(ctx: FeatureContext): DiagnosticsChannel {
   const compute = async (doc: TextDocument, token: CancellationToken): Promise<Diagnostic[]> => {
     const view = ctx.index.view();
-    return isManifest(doc.uri) ? manifestDiagnostics(doc, openManifest(ctx, doc), view.snapshot) : workflowDiagnostics(doc, await analyze(ctx, doc, view, token));
+    if (isManifest(doc.uri)) return manifestDiagnostics(doc, openManifest(ctx, doc), view.snapshot);
+    return workflowDiagnosticsCancellable(doc, await analyze(ctx, doc, view, token), signalOf(token));
   };
   const { connection, documents, client, log, now } = ctx;
   return createDiagnosticsChannel({ connection, documents, client, compute, log, now });

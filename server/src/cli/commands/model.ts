@@ -12,7 +12,7 @@ import type { IndexedLocation } from '../../core/index/snapshot';
 import type { IndexStore } from '../../core/index/store';
 import { workflowRelativePath } from '../../core/manifest/discover';
 import type { ManifestEdit } from '../../core/manifest/edit';
-import { editManifestFile, readManifestText } from '../../core/manifest/file';
+import { editManifestFile, fileIncludes, readManifestText, regularFileSize } from '../../core/manifest/file';
 import { QUICK_EDIT_FROM } from '../../core/manifest/quickEdit';
 import { modelEntryFor } from '../../core/manifest/entry';
 import { manifestModelStatus, workflowKeyOf } from '../../core/manifest/query';
@@ -104,12 +104,12 @@ function mappingEdits(ctx: CliContext, store: IndexStore, manifest: Manifest, wo
 }
 
 async function add(ctx: CliContext, id: string): Promise<number> {
-  const { text } = await readManifestText(manifestPath(ctx));
   // A big manifest is parsed only when the entry needs what it holds (this model's sources, a workflow
-  // key); a model it does not mention is added by core/manifest/quickEdit.ts without reading it all.
+  // key); a model it does not mention is added by core/manifest/quickEdit.ts without reading it all here.
   const workflow = flag(ctx.args, 'workflow');
-  let parsed: Manifest | undefined = text.length < QUICK_EDIT_FROM || workflow ? parsedManifest(ctx, text) : undefined;
-  const manifestFor = (hash: string) => (parsed ??= text.includes(hash) ? parsedManifest(ctx, text) : readManifest(''));
+  const size = (await regularFileSize(manifestPath(ctx))) ?? 0;
+  const parsed = size < QUICK_EDIT_FROM || workflow ? await loadManifest(ctx) : undefined;
+  const manifestFor = async (hash: string) => parsed ?? ((await fileIncludes(manifestPath(ctx), hash)) ? loadManifest(ctx) : readManifest(''));
   const table: ModelTable = hasFlag(ctx.args, 'optional') ? 'optional' : 'required';
   return withSyncedIndex(ctx, async (store) => {
     const found = findModels(store, id);
@@ -123,7 +123,7 @@ async function add(ctx: CliContext, id: string): Promise<number> {
       throw new InputError(`'${id}' matches ${found.size} models; give the hash:\n${list}`);
     }
     const [locations] = found.values();
-    const manifest = manifestFor(locations[0].hash);
+    const manifest = await manifestFor(locations[0].hash);
     const entry = entryFor(store, locations, manifest);
     const mappings = workflow ? mappingEdits(ctx, store, manifest, workflow, entry.hash) : [];
     await editManifest(ctx, [{ kind: 'add-model', table, model: entry }, ...mappings]);

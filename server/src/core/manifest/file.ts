@@ -5,12 +5,15 @@
 // writers (several CLI processes, the CLI and an editor) each apply their edit to the other's result.
 // A symlink is followed: the target is edited and replaced beside itself, keeping its mode. A file that
 // is not valid UTF-8 is refused: re-encoding it would change bytes the user never asked us to touch.
+// A big manifest that gets one model added is never held whole: it is read through a small buffer and
+// copied around the new line (quickEdit.ts; allocating tens of MB costs more than the edit itself).
+import { isUtf8 } from 'node:buffer';
 import { constants, promises as fsp } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { withFileLock } from '../index/lock';
 import { applySplices } from '../text';
 import { editManifest, type ManifestEdit } from './edit';
-import { quickEdit } from './quickEdit';
+import { quickScan } from './quickEdit';
 
 /** The manifest cannot be read or written as a text file (not a regular file, not UTF-8). */
 export class ManifestFileError extends Error {}
@@ -24,9 +27,13 @@ export interface ManifestText {
 }
 
 const BOM = '\uFEFF';
+const BOM_BYTES = Buffer.from(BOM, 'utf8');
+const LF = 0x0a;
+/** Bytes read at a time where a big manifest is read in pieces. */
+const PIECE = 1024 * 1024;
 
-/** Read bytes of a regular file; a folder, FIFO or device is refused before it can block. */
-export async function readRegularFile(path: string): Promise<Buffer | undefined> {
+/** Run `read` on a regular file (undefined when absent); a folder, FIFO or device is refused before it can block. */
+async function withRegularFile<T>(path: string, read: (handle: fsp.FileHandle, size: number) => Promise<T>): Promise<T | undefined> {
   let handle: fsp.FileHandle;
   try {
     // O_NONBLOCK: opening a FIFO would otherwise wait for a writer forever.
@@ -40,10 +47,40 @@ export async function readRegularFile(path: string): Promise<Buffer | undefined>
   try {
     const st = await handle.stat();
     if (!st.isFile()) throw new ManifestFileError(`${path} is not a regular file (it is ${st.isDirectory() ? 'a folder' : st.isFIFO() ? 'a FIFO' : 'a special file'})`);
-    return await handle.readFile();
+    return await read(handle, st.size);
   } finally {
     await handle.close();
   }
+}
+
+/** Read bytes of a regular file; a folder, FIFO or device is refused before it can block. */
+export function readRegularFile(path: string): Promise<Buffer | undefined> {
+  return withRegularFile(path, (handle) => handle.readFile());
+}
+
+/** The size of a regular file (undefined when absent). */
+export function regularFileSize(path: string): Promise<number | undefined> {
+  return withRegularFile(path, async (_, size) => size);
+}
+
+/**
+ * Whether a regular file's bytes hold `needle` (ASCII), read in pieces into one small buffer: a big
+ * manifest is never held whole just to learn whether it mentions a hash.
+ */
+export async function fileIncludes(path: string, needle: string): Promise<boolean> {
+  const found = await withRegularFile(path, async (handle) => {
+    const piece = Buffer.allocUnsafe(PIECE);
+    let kept = 0; // the end of the previous piece, where a match may begin
+    for (;;) {
+      const { bytesRead } = await handle.read(piece, kept, piece.length - kept);
+      if (!bytesRead) return false;
+      const filled = kept + bytesRead;
+      if (piece.subarray(0, filled).includes(needle)) return true;
+      kept = Math.min(needle.length - 1, filled);
+      piece.copy(piece, 0, filled - kept, filled);
+    }
+  });
+  return found ?? false;
 }
 
 /** Offset of the first byte that is not valid UTF-8 (the bytes are known to hold one). */
@@ -62,31 +99,51 @@ function invalidUtf8At(bytes: Buffer): number {
   return lo;
 }
 
+const notUtf8 = (path: string, at: number) => new ManifestFileError(`${path} is not valid UTF-8 (byte ${at}); it is left untouched — save it as UTF-8 first`);
+
+/** The bytes of a manifest without a leading byte order mark; bytes that are not UTF-8 are refused. */
+function manifestBytes(path: string, bytes: Buffer): { body: Buffer; bom: boolean } {
+  // isUtf8 checks 30 MB in milliseconds, without building the string a decoding would.
+  if (!isUtf8(bytes)) throw notUtf8(path, invalidUtf8At(bytes));
+  const bom = bytes.subarray(0, BOM_BYTES.length).equals(BOM_BYTES);
+  return { body: bom ? bytes.subarray(BOM_BYTES.length) : bytes, bom };
+}
+
 export async function readManifestText(path: string): Promise<ManifestText> {
   const bytes = await readRegularFile(path);
   if (!bytes) return { text: '', exists: false, bom: false };
-  let text: string;
+  const { body, bom } = manifestBytes(path, bytes);
+  return { text: body.toString('utf8'), exists: true, bom };
+}
+
+/**
+ * Replace `path` atomically: `fill` writes the new content into a temp file beside it (false: nothing is
+ * replaced), which is then renamed over it; `mode` is kept when given.
+ */
+async function replaceAtomic(path: string, mode: number | undefined, fill: (tmp: string) => Promise<boolean>): Promise<boolean> {
+  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
   try {
-    // One decoding that also checks (a big manifest is tens of MB); the BOM is kept to be seen below.
-    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
-  } catch {
-    throw new ManifestFileError(`${path} is not valid UTF-8 (byte ${invalidUtf8At(bytes)}); it is left untouched — save it as UTF-8 first`);
+    if (!(await fill(tmp))) {
+      await fsp.rm(tmp, { force: true });
+      return false;
+    }
+    if (mode !== undefined) await fsp.chmod(tmp, mode); // the umask may have narrowed it
+    await fsp.rename(tmp, path);
+    return true;
+  } catch (err) {
+    await fsp.rm(tmp, { force: true }).catch(() => undefined);
+    if (err instanceof ManifestFileError) throw err;
+    // Name the user's file, not our temp file: that is the path they can act on.
+    throw new ManifestFileError(`cannot write ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
   }
-  return text.startsWith(BOM) ? { text: text.slice(1), exists: true, bom: true } : { text, exists: true, bom: false };
 }
 
 /** Write `text` over `path` atomically: temp file beside it, then rename; `mode` is kept when given. */
 export async function writeFileAtomic(path: string, text: string, mode?: number): Promise<void> {
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
-  try {
+  await replaceAtomic(path, mode, async (tmp) => {
     await fsp.writeFile(tmp, text, { encoding: 'utf8', mode: mode ?? 0o666 });
-    if (mode !== undefined) await fsp.chmod(tmp, mode); // the umask may have narrowed it
-    await fsp.rename(tmp, path);
-  } catch (err) {
-    await fsp.rm(tmp, { force: true }).catch(() => undefined);
-    // Name the user's file, not our temp file: that is the path they can act on.
-    throw new ManifestFileError(`cannot write ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
-  }
+    return true;
+  });
 }
 
 /** The file an edit of `path` must replace: the end of its symlink chain (itself when absent). */
@@ -108,18 +165,85 @@ export interface ManifestFileEdit {
   warnings: string[];
 }
 
+/**
+ * The quick path (quickEdit.ts) on the file as it is now: read through one small buffer, then copied
+ * into the new file with the line inserted. The file is checked to be unchanged (size, modification
+ * time) after the copy; undefined when the quick path does not apply or the file changed meanwhile (the
+ * full editor then reads it whole). Bytes that are not UTF-8 are refused as the full editor does.
+ */
+async function quickEditFile(path: string, target: string, edits: readonly ManifestEdit[]): Promise<ManifestFileEdit | undefined> {
+  return withRegularFile(target, async (handle, size) => {
+    const scan = quickScan(size, edits);
+    if (!scan) return undefined;
+    const before = await handle.stat();
+    const piece = Buffer.allocUnsafe(PIECE);
+    const readAt = async (position: number, length: number) => (await handle.read(piece, 0, Math.min(length, piece.length), position)).bytesRead;
+    // Pass 1: regions of whole lines, each checked as UTF-8 and fed to the scan.
+    for (let offset = 0, kept = 0; ; ) {
+      const { bytesRead } = await handle.read(piece, kept, piece.length - kept, offset + kept);
+      const filled = kept + bytesRead;
+      const cut = bytesRead === 0 ? filled : piece.lastIndexOf(LF, filled - 1) + 1;
+      if (cut === 0 && bytesRead > 0) return undefined; // a line longer than the buffer: the full editor
+      const region = piece.subarray(0, cut);
+      if (!isUtf8(region)) throw notUtf8(target, offset + invalidUtf8At(region));
+      const skip = offset === 0 && region.subarray(0, BOM_BYTES.length).equals(BOM_BYTES) ? BOM_BYTES.length : 0;
+      if (!scan.feed(region.subarray(skip), offset + skip)) return undefined;
+      if (bytesRead === 0) break;
+      piece.copy(piece, 0, cut, filled);
+      offset += cut;
+      kept = filled - cut;
+    }
+    const place = scan.place();
+    if (!place) return undefined;
+    const { previous } = place;
+    if ((await readAt(previous.offset, previous.length)) !== previous.length) return undefined;
+    const text = scan.insertion(piece.toString('utf8', 0, previous.length));
+    if (text === undefined) return undefined;
+    // Pass 2: the new file, the old bytes around the new line.
+    const copied = await replaceAtomic(target, before.mode & 0o7777, async (tmp) => {
+      const out = await fsp.open(tmp, 'wx', before.mode & 0o7777);
+      try {
+        const write = async (bytes: Buffer, length: number) => {
+          for (let done = 0; done < length; ) done += (await out.write(bytes, done, length - done)).bytesWritten;
+        };
+        const copy = async (from: number, to: number) => {
+          for (let at = from; at < to; ) {
+            const n = await readAt(at, to - at);
+            if (n === 0) return false;
+            await write(piece, n);
+            at += n;
+          }
+          return true;
+        };
+        if (!(await copy(0, place.offset))) return false;
+        const line = Buffer.from(text, 'utf8');
+        await write(line, line.length);
+        if (!(await copy(place.offset, before.size))) return false;
+      } finally {
+        await out.close();
+      }
+      const after = await handle.stat();
+      return after.size === before.size && after.mtimeMs === before.mtimeMs;
+    });
+    return copied ? { changed: true, warnings: hardLinkWarnings(path, before) } : undefined;
+  });
+}
+
+function hardLinkWarnings(path: string, st: { nlink: number } | undefined): string[] {
+  return st && st.nlink > 1 ? [`${path} had ${st.nlink - 1} other hard link(s); they keep the previous text (the edit writes a new file)`] : [];
+}
+
 /** Apply edits to the manifest file (created when missing), under its lock, on the text current then. */
 export async function editManifestFile(path: string, edits: readonly ManifestEdit[]): Promise<ManifestFileEdit> {
   const target = await editTarget(path);
   return withFileLock(target, async () => {
+    const quick = await quickEditFile(path, target, edits);
+    if (quick) return quick;
     const { text, bom } = await readManifestText(target);
-    const splices = quickEdit(text, edits) ?? editManifest(text, edits);
+    const splices = editManifest(text, edits);
     if (!splices.length) return { changed: false, warnings: [] };
     const st = await fsp.stat(target).catch(() => undefined);
-    const warnings = st && st.nlink > 1
-      ? [`${path} had ${st.nlink - 1} other hard link(s); they keep the previous text (the edit writes a new file)`]
-      : [];
     await writeFileAtomic(target, (bom ? BOM : '') + applySplices(text, splices), st ? st.mode & 0o7777 : undefined);
-    return { changed: true, warnings };
+    return { changed: true, warnings: hardLinkWarnings(path, st) };
   });
 }

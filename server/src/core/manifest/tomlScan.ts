@@ -63,7 +63,37 @@ export interface TomlNodes {
   has(key: string): boolean;
 }
 
+/**
+ * An array or inline table: its members are scanned the first time they are asked for. A class (not an
+ * object literal with a getter): a 100,000-entry manifest makes one per entry.
+ */
+class CompositeNode implements TomlNode {
+  lineSpan?: Span;
+  private members?: TomlNode[];
+
+  constructor(
+    readonly path: readonly string[],
+    readonly keySpan: Span | undefined,
+    readonly valueSpan: Span,
+    readonly kind: 'array' | 'inline-table',
+    private readonly expand: (node: CompositeNode) => TomlNode[],
+  ) {}
+
+  get children(): TomlNode[] {
+    return (this.members ??= this.expand(this));
+  }
+}
+
 const BARE_KEY = /[A-Za-z0-9_-]/;
+const SPACE = 0x20;
+const TAB = 0x09;
+const LF = 0x0a;
+const HASH = 0x23;
+const DQUOTE = 0x22;
+const SQUOTE = 0x27;
+const BACKSLASH = 0x5c;
+/** What ends a number, boolean or date: `,`, `]`, `}`, `#`, CR, LF. */
+const VALUE_END = new Set([0x2c, 0x5d, 0x7d, HASH, 0x0d, LF]);
 
 export function scanToml(text: string): TomlScan {
   let i = 0;
@@ -96,11 +126,14 @@ export function scanToml(text: string): TomlScan {
   const fail = (what: string): never => {
     throw new Error(`TOML scanner: ${what} at offset ${i}`);
   };
+  // Character codes, not one-character strings: the scanner reads every byte of a 30 MB manifest.
   const skipSpaces = () => {
-    while (text[i] === ' ' || text[i] === '\t') i++;
+    for (let c = text.charCodeAt(i); c === SPACE || c === TAB; c = text.charCodeAt(++i));
   };
   const skipComment = () => {
-    if (text[i] === '#') while (i < text.length && text[i] !== '\n') i++;
+    if (text.charCodeAt(i) !== HASH) return;
+    const lf = text.indexOf('\n', i);
+    i = lf < 0 ? text.length : lf;
   };
   /** Spaces, comments and line breaks (inside arrays and, leniently, inline tables). */
   const skipBlank = () => {
@@ -124,11 +157,11 @@ export function scanToml(text: string): TomlScan {
 
   const closingQuote = (quote: string): number => {
     // A single-line string; in basic strings a backslash escapes the next character.
+    const q = quote.charCodeAt(0);
     let j = i + 1;
-    while (j < text.length && text[j] !== quote) {
-      if (quote === '"' && text[j] === '\\') j++;
-      if (text[j] === '\n') fail('unterminated string');
-      j++;
+    for (let c = text.charCodeAt(j); j < text.length && c !== q; c = text.charCodeAt(++j)) {
+      if (q === DQUOTE && c === BACKSLASH) c = text.charCodeAt(++j);
+      if (c === LF) fail('unterminated string');
     }
     if (j >= text.length) fail('unterminated string');
     return j;
@@ -177,7 +210,8 @@ export function scanToml(text: string): TomlScan {
   /** Move past the string starting at i (basic or literal, single- or multi-line). */
   const skipString = () => {
     const c = text[i];
-    const triple = text.startsWith(c.repeat(3), i);
+    const code = text.charCodeAt(i);
+    const triple = text.charCodeAt(i + 1) === code && text.charCodeAt(i + 2) === code;
     if (triple) {
       let j = i + 3;
       for (;;) {
@@ -200,12 +234,12 @@ export function scanToml(text: string): TomlScan {
   const skimComposite = () => {
     let depth = 0;
     do {
-      const c = text[i];
-      if (c === '"' || c === "'") skipString();
-      else if (c === '#') skipComment();
+      const c = text.charCodeAt(i);
+      if (c === DQUOTE || c === SQUOTE) skipString();
+      else if (c === HASH) skipComment();
       else {
-        if (c === '[' || c === '{') depth++;
-        else if (c === ']' || c === '}') depth--;
+        if (c === 0x5b /* [ */ || c === 0x7b /* { */) depth++;
+        else if (c === 0x5d /* ] */ || c === 0x7d /* } */) depth--;
         else if (i >= text.length) fail('unterminated array or inline table');
         i++;
       }
@@ -236,6 +270,8 @@ export function scanToml(text: string): TomlScan {
     return children;
   };
 
+  const expand = (node: CompositeNode): TomlNode[] => readMembers(node.valueSpan.offset, node.path, node.kind === 'inline-table');
+
   const readValue = (path: readonly string[], keySpan?: Span): TomlNode => {
     const start = i;
     const c = text[i];
@@ -245,17 +281,10 @@ export function scanToml(text: string): TomlScan {
     }
     if (c === '[' || c === '{') {
       skimComposite();
-      let children: TomlNode[] | undefined;
-      const inline = c === '{';
-      return record({
-        path, keySpan, valueSpan: { offset: start, length: i - start }, kind: inline ? 'inline-table' : 'array',
-        get children() {
-          return (children ??= readMembers(start, path, inline));
-        },
-      });
+      return record(new CompositeNode(path, keySpan, { offset: start, length: i - start }, c === '{' ? 'inline-table' : 'array', expand));
     }
     // Numbers, booleans, dates (a date may hold one space before its time part).
-    while (i < text.length && !/[,\]}#\r\n]/.test(text[i])) i++;
+    while (i < text.length && !VALUE_END.has(text.charCodeAt(i))) i++;
     while (i > start && (text[i - 1] === ' ' || text[i - 1] === '\t')) i--;
     if (i === start) fail('expected a value');
     return record({ path, keySpan, valueSpan: { offset: start, length: i - start }, kind: 'other' });

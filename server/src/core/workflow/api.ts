@@ -1,5 +1,6 @@
 // API-format workflows ("prompt": {"<id>": {class_type, inputs}}). Inputs are named, subgraphs and
 // group nodes are already flattened, muted/bypassed nodes are omitted: every node is active.
+import type { Steps } from '../steps';
 import { isNeverReference, ReferenceSink, type Holder } from './emit';
 import { entries, prop, str, type Node } from './jsonTree';
 import type { LoaderTable } from './loaderTable';
@@ -8,8 +9,13 @@ export function isApiNode(node: Node): boolean {
   return str(prop(node, 'class_type')) !== undefined && prop(node, 'inputs')?.type === 'object';
 }
 
-export function walkApi(root: Node, table: LoaderTable, sink: ReferenceSink): void {
+/** Nodes walked in one step (the parse yields between steps). */
+const WALK_SLICE = 2_000;
+
+export function* walkApi(root: Node, table: LoaderTable, sink: ReferenceSink): Steps<void> {
+  let walked = 0;
   for (const [id, node] of entries(root)) {
+    if (++walked % WALK_SLICE === 0) yield;
     if (!isApiNode(node)) continue;
     const type = str(prop(node, 'class_type'))!;
     if (isNeverReference(type)) continue;

@@ -1,6 +1,6 @@
-// A syntax tree over JSON text that JSON.parse has accepted, shaped like jsonc-parser's (the walkers
-// read either), built one level at a time: an object's or array's members are located the first time
-// someone asks for its children, and a string's value is decoded the first time it is read. The
+// A syntax tree over JSON text that the check (jsonCheck.ts) has accepted, shaped like jsonc-parser's
+// (the walkers read either), built one level at a time: an object's or array's members are located the
+// first time someone asks for its children, and a string's value is decoded the first time it is read. The
 // walkers read a few keys of each node; a 30 MB workflow's positions, sizes and outputs are skimmed
 // once and never become nodes. Valid input only: it may assume the grammar holds.
 import type { Node, NodeType } from 'jsonc-parser';
@@ -27,6 +27,8 @@ interface Members {
  */
 interface Doc {
   text: string;
+  /** Where some objects and arrays end, by start offset, when known already (jsonCheck.ts). */
+  ends?: ReadonlyMap<number, number>;
   recent?: { node: LazyNode; members: Members };
 }
 
@@ -160,7 +162,9 @@ function typeAt(text: string, i: number): NodeType {
 }
 
 function nodeAt(doc: Doc, i: number): Node {
-  return new LazyNode(doc, typeAt(doc.text, i), i, valueEnd(doc.text, i) - i);
+  const type = typeAt(doc.text, i);
+  const known = doc.ends && (type === 'object' || type === 'array') ? doc.ends.get(i) : undefined;
+  return new LazyNode(doc, type, i, (known ?? valueEnd(doc.text, i)) - i);
 }
 
 /** The items of the array whose `[` is at `start`. */
@@ -194,7 +198,14 @@ function readObject(doc: Doc, start: number): Members {
   return { keys, values, escaped };
 }
 
-/** The tree of `text`, which must be JSON that JSON.parse accepts (a leading BOM already blanked). */
-export function lazyTree(text: string): Node {
-  return nodeAt({ text }, skipSpaces(text, 0));
+/**
+ * The tree of `text`, which must be strict JSON (jsonCheck.ts; a leading BOM already blanked); `ends`:
+ * where objects and arrays end by start offset, for those the check recorded.
+ */
+export function lazyTree(text: string, ends?: ReadonlyMap<number, number>): Node {
+  const start = skipSpaces(text, 0);
+  // Valid JSON: the root value ends where the trailing white space starts (no pass over all of it).
+  let end = text.length;
+  while (end > start && isSpace(text.charCodeAt(end - 1))) end--;
+  return new LazyNode({ text, ends }, typeAt(text, start), start, end - start);
 }

@@ -1,10 +1,12 @@
 // parseWorkflow: ComfyUI workflow JSON text → model references with exact spans. Pure and total:
 // any input (broken JSON, foreign JSON, hostile shapes) gives a result, never an exception.
 import { parseTree, printParseErrorCode, type ParseError } from 'jsonc-parser';
+import { runSteps, runStepsCancellable, type Steps } from '../steps';
 import type { ModelReference } from '../types';
 import { isApiNode, walkApi } from './api';
 import { ReferenceSink } from './emit';
 import { entries, prop, type Node } from './jsonTree';
+import { JsonChecker, type JsonCheck } from './jsonCheck';
 import { lazyTree } from './lazyTree';
 import { DEFAULT_LOADER_TABLE, type LoaderTable } from './loaderTable';
 import { readModelsMetadata } from './metadata';
@@ -65,37 +67,59 @@ function tooDeepAt(text: string): number {
   return -1;
 }
 
-export function parseWorkflow(text: string, options: ParseOptions = {}): ParsedWorkflow {
+function deepError(offset: number): ParsedWorkflow {
+  const message = `invalid JSON: nested deeper than ${MAX_DEPTH} levels (ComfyUI cannot read it either)`;
+  return { format: null, references: [], errors: [{ message, offset, length: 1 }] };
+}
+
+/** Characters of JSON checked in one step (a few milliseconds' worth). */
+const CHECK_SLICE = 512 * 1024;
+
+/**
+ * The parse, in steps: it yields between slices of the JSON check and of the walk, so a caller can
+ * give the event loop a turn and stop there (parseWorkflowCancellable). Strict JSON (nearly every file)
+ * gets the lazy tree: the check vouches for the grammar. Anything else (comments, syntax errors) takes
+ * jsonc-parser, which recovers and says where.
+ */
+function* parseSteps(text: string, options: ParseOptions): Steps<ParsedWorkflow> {
   // A byte order mark (editors and ComfyUI accept one) becomes a space: same length, so spans stay true.
   if (text.charCodeAt(0) === 0xfeff) text = ' ' + text.slice(1);
-  const deep = tooDeepAt(text);
-  if (deep >= 0) {
-    const message = `invalid JSON: nested deeper than ${MAX_DEPTH} levels (ComfyUI cannot read it either)`;
-    return { format: null, references: [], errors: [{ message, offset: deep, length: 1 }] };
+  const checker = new JsonChecker(text, MAX_DEPTH);
+  let check: JsonCheck | undefined;
+  while (!(check = checker.step(CHECK_SLICE))) yield;
+  if (check.status === 'too-deep') return deepError(check.offset);
+  let root: Node | undefined;
+  let errors: WorkflowError[] = [];
+  if (check.status === 'valid') root = lazyTree(text, checker.ends);
+  else {
+    // Before jsonc-parser, which recurses per level: deep nesting past a syntax error is refused too.
+    const deep = tooDeepAt(text);
+    if (deep >= 0) return deepError(deep);
+    ({ root, errors } = tolerantTree(text));
   }
-  const { root, errors } = syntaxTree(text);
   const format = detect(root);
   if (!root || !format) return { format, references: [], errors };
   const table = options.loaders ?? DEFAULT_LOADER_TABLE;
   const sink = new ReferenceSink(text);
-  if (format === 'ui') walkUi(root, table, sink);
-  else walkApi(root, table, sink);
+  if (format === 'ui') yield* walkUi(root, table, sink);
+  else yield* walkApi(root, table, sink);
   return { format, references: sink.finish(format === 'ui' ? readModelsMetadata(prop(root, 'models')) : []), errors };
 }
 
-/**
- * Strict JSON (nearly every file) gets the lazy tree: JSON.parse, native and fast, vouches for the
- * grammar. Anything else (comments, syntax errors) takes jsonc-parser, which recovers and says where.
- */
-function syntaxTree(text: string): { root: Node | undefined; errors: WorkflowError[] } {
-  try {
-    JSON.parse(text);
-    return { root: lazyTree(text), errors: [] };
-  } catch {
-    const parseErrors: ParseError[] = [];
-    const root = parseTree(text, parseErrors, { allowTrailingComma: false, disallowComments: false, allowEmptyContent: false });
-    return { root, errors: parseErrors.map((e) => ({ message: describe(e), offset: e.offset, length: e.length })) };
-  }
+export function parseWorkflow(text: string, options: ParseOptions = {}): ParsedWorkflow {
+  return runSteps(parseSteps(text, options));
+}
+
+/** parseWorkflow for the language server: in steps with turns between them, stopped by `signal` (core/steps.ts). */
+export function parseWorkflowCancellable(text: string, options: ParseOptions = {}, signal?: AbortSignal): Promise<ParsedWorkflow> {
+  return runStepsCancellable(parseSteps(text, options), signal);
+}
+
+/** jsonc-parser's tree of text that is not strict JSON, with its syntax errors. */
+function tolerantTree(text: string): { root: Node | undefined; errors: WorkflowError[] } {
+  const parseErrors: ParseError[] = [];
+  const root = parseTree(text, parseErrors, { allowTrailingComma: false, disallowComments: false, allowEmptyContent: false });
+  return { root, errors: parseErrors.map((e) => ({ message: describe(e), offset: e.offset, length: e.length })) };
 }
 
 function describe(e: ParseError): string {

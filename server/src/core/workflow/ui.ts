@@ -1,6 +1,7 @@
 // UI-format workflows (schema 0.4 top level, schema-1 subgraph bodies): walks root nodes, subgraph
 // instances (promoted values or values left in inner nodes), nested definitions and legacy group
 // nodes, reporting each model value where its effective value lives (DESIGN.md §5, last bullet).
+import type { Steps } from '../steps';
 import type { ModelMetadata } from '../types';
 import { isNeverReference, ReferenceSink, type Holder, type Slot } from './emit';
 import { entries, idText, items, num, prop, str, type Node } from './jsonTree';
@@ -77,7 +78,10 @@ function widgetValue(values: Node | undefined, index: number, name: string | und
   return { token: items(values)[index], slot: { widgetIndex: index } };
 }
 
-export function walkUi(root: Node, table: LoaderTable, sink: ReferenceSink): void {
+/** Top-level nodes walked in one step (the parse yields between steps). */
+const WALK_SLICE = 2_000;
+
+export function* walkUi(root: Node, table: LoaderTable, sink: ReferenceSink): Steps<void> {
   const defs = new Map<string, SubgraphDef>();
   collectDefinitions(root, defs);
   const groupNodes = new Map(entries(prop(prop(root, 'extra'), 'groupNodes')));
@@ -186,7 +190,11 @@ export function walkUi(root: Node, table: LoaderTable, sink: ReferenceSink): voi
     }
   }
 
-  walkGraph(items(prop(root, 'nodes')), '', true, []);
+  const nodes = items(prop(root, 'nodes'));
+  for (let start = 0; start < nodes.length; start += WALK_SLICE) {
+    if (start > 0) yield;
+    walkGraph(nodes.slice(start, start + WALK_SLICE), '', true, []);
+  }
 }
 
 /**
