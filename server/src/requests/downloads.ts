@@ -124,7 +124,7 @@ export function registerDownloadRequests(connection: Connection, deps: DownloadR
             planned.targets.push({ root: choice.root.path, folder: targetFolder([choice.root], item.category!, item.subfolder), freeBytes: choice.freeBytes ?? undefined });
           }
           const [first] = planned.targets;
-          if (!first) targetFolder(roots, item.category!, item.subfolder); // throws why no folder takes it
+          if (!first) throw new Error(`no model folder takes ${item.category}: add one (Add Model Folder…)`);
           planned.targetDir = first.folder;
           planned.item = { ...item, root: first.root };
           const remote = await describeUrl(item.url, host.env.providers, host.env.endpoints, controller.signal);
