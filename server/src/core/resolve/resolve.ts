@@ -5,6 +5,7 @@
 import { normalizeRelativePath } from '../categories';
 import type { IndexQuery, ModelLocation, ModelReference } from '../types';
 import { fuzzyCandidates, fuzzyScore, confidenceOf, searchTerm, type Candidate, type FuzzyCache } from './fuzzy';
+import { runSteps, runStepsCancellable, type Steps } from '../steps';
 
 export type Via = 'mapping' | 'exact' | 'case-insensitive' | 'filename' | 'hash';
 export type Flag = 'wrong-folder' | 'category-mismatch';
@@ -166,26 +167,26 @@ function withLazyCandidates<T extends object>(resolution: T, search: () => Candi
 }
 
 export function resolveReferences(refs: readonly ModelReference[], ctx: ResolveContext): ResolvedReference[] {
-  const resolver = new Resolver(ctx);
-  return refs.map((reference) => ({ reference, resolution: resolver.resolve(reference) }));
+  return runSteps(resolveSteps(refs, ctx));
 }
 
-/** How many references are resolved between two looks at the signal (and turns of the event loop). */
+/** How many references are resolved in one step (between two looks at the signal and turns of the event loop). */
 const SLICE = 2_000;
 
-/**
- * resolveReferences for the language server: gives the event loop a turn every few thousand
- * references, so other requests are answered meanwhile, and stops with the signal's reason when it
- * aborts (a newer version of the document, a cancelled request).
- */
-export async function resolveReferencesCancellable(refs: readonly ModelReference[], ctx: ResolveContext, signal?: AbortSignal): Promise<ResolvedReference[]> {
+function* resolveSteps(refs: readonly ModelReference[], ctx: ResolveContext): Steps<ResolvedReference[]> {
   const resolver = new Resolver(ctx);
   const out: ResolvedReference[] = [];
   for (let start = 0; start < refs.length; start += SLICE) {
-    signal?.throwIfAborted();
-    if (start > 0) await new Promise<void>((resolve) => setImmediate(resolve));
-    signal?.throwIfAborted();
+    if (start > 0) yield;
     for (const reference of refs.slice(start, start + SLICE)) out.push({ reference, resolution: resolver.resolve(reference) });
   }
   return out;
+}
+
+/**
+ * resolveReferences for the language server: in steps with turns of the event loop between them, so other
+ * requests are answered meanwhile, stopped with the signal's reason when it aborts (core/steps.ts).
+ */
+export function resolveReferencesCancellable(refs: readonly ModelReference[], ctx: ResolveContext, signal?: AbortSignal): Promise<ResolvedReference[]> {
+  return runStepsCancellable(resolveSteps(refs, ctx), signal);
 }
