@@ -4,7 +4,7 @@
 import { promises as fsp } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { IndexedLocation, IndexSnapshot } from '../index/snapshot';
-import { rootKey, type ModelRoot } from '../roots';
+import { locationRootKey, rootFilter, rootKey, type ModelRoot } from '../roots';
 import type { ModelSource } from '../types';
 import { freeSpace } from './diskSpace';
 
@@ -45,11 +45,14 @@ const pathOf = (l: IndexedLocation) => join(l.root, l.relativePath);
 
 export async function libraryHealth(input: HealthInput): Promise<HealthReport> {
   const snapshot = input.index.snapshot();
-  const keys = new Set(input.roots.map(rootKey));
-  const inScope = (l: IndexedLocation) => !keys.size || keys.has(rootKey({ path: l.root, category: l.rootCategory }));
-  const locations = snapshot.locations.filter(inScope);
+  const locations = input.roots.length ? snapshot.locations.filter(rootFilter(input.roots)) : snapshot.locations;
   const byHash = new Map<string, IndexedLocation[]>();
-  for (const l of locations) byHash.set(l.hash, [...(byHash.get(l.hash) ?? []), l]);
+  const byRoot = new Map<string, IndexedLocation[]>();
+  const add = (map: Map<string, IndexedLocation[]>, key: string, l: IndexedLocation) => (map.get(key) ?? map.set(key, []).get(key)!).push(l);
+  for (const l of locations) {
+    add(byHash, l.hash, l);
+    add(byRoot, locationRootKey(l), l);
+  }
   const models = [...byHash.entries()].map(([hash, ls]) => ({ hash, size: ls[0].size, paths: ls.map(pathOf) }));
 
   const duplicates = models.filter((m) => m.paths.length > 1).map((m) => ({ hash: m.hash, size: m.size, copies: m.paths, wastedBytes: m.size * (m.paths.length - 1) }));
@@ -64,7 +67,7 @@ export async function libraryHealth(input: HealthInput): Promise<HealthReport> {
   }
   const roots: HealthReport['roots'] = [];
   for (const root of input.roots) {
-    const mine = locations.filter((l) => rootKey({ path: l.root, category: l.rootCategory }) === rootKey(root));
+    const mine = byRoot.get(rootKey(root)) ?? [];
     roots.push({ path: root.path, category: root.category, files: mine.length, usedBytes: mine.reduce((n, l) => n + l.size, 0), freeBytes: await freeSpace(root.path) });
   }
   const sum = (xs: { size: number }[]) => xs.reduce((n, x) => n + x.size, 0);
