@@ -36,8 +36,6 @@ export const ShareViews = {
  */
 export const EMBEDDED_SCHEME = 'comfy-embedded';
 export const EMBEDDED_SUFFIX = '.workflow.json';
-/** File extensions ComfyUI embeds workflows into. */
-export const EMBEDDED_EXTENSIONS = ['png', 'webp', 'flac', 'mp4'] as const;
 
 export interface ExportParams {
   /** URI of the project's pyproject.toml. */

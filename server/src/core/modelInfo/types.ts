@@ -18,18 +18,6 @@ export interface ModelHeaderInfo {
   thumbnail?: string;
 }
 
-/** The model folder category each kind belongs in (ComfyUI folder names). */
-export const KIND_CATEGORY: Record<ModelKind, string> = {
-  checkpoint: 'checkpoints',
-  diffusion_model: 'diffusion_models',
-  lora: 'loras',
-  lycoris: 'loras',
-  controlnet: 'controlnet',
-  vae: 'vae',
-  text_encoder: 'text_encoders',
-  embedding: 'embeddings',
-};
-
 /** Human names of the families, for messages, hovers and the client's views (through protocol/format.ts). */
 export function baseModelLabel(base: BaseModel): string {
   switch (base) {

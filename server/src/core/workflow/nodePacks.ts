@@ -27,10 +27,6 @@ type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v.trim() ? v.trim() : undefined);
 
-export function isCoreNodeType(type: string): boolean {
-  return CORE.has(type);
-}
-
 export function nodePacksOf(text: string): NodePackReport {
   const root: unknown = parse(text, [], { allowTrailingComma: true });
   const packs = new Map<string, NodePack>();

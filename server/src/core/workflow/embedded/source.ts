@@ -42,10 +42,5 @@ export async function withFileSource<T>(path: string, fn: (source: ByteSource) =
   }
 }
 
-/** An in-memory buffer as a source (tests, and readers that recurse into a loaded box). */
-export function bufferSource(bytes: Buffer): ByteSource {
-  return { size: bytes.length, read: async (p, l) => bytes.subarray(Math.max(0, p), Math.max(0, Math.min(bytes.length, p + l))) };
-}
-
 /** Metadata texts found in a container, by key (`workflow`, `prompt`). */
 export type EmbeddedTexts = Map<string, string>;
