@@ -1,6 +1,6 @@
 // One workflow document, analysed: its references, the manifest that belongs to it, the saved
 // mappings, and every reference resolved against the index. Cached per document version, index
-// generation and manifest text, so diagnostics, lenses, hovers and completion share one computation.
+// generation and parsed manifest, so diagnostics, lenses, hovers and completion share one computation.
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { IndexSnapshot } from '../core/index/snapshot';
 import { workflowRelativePath } from '../core/manifest/discover';
@@ -39,7 +39,12 @@ const SNIFF_ABOVE = 256 * 1024;
 const NOT_A_WORKFLOW: ParsedWorkflow = { format: null, references: [], errors: [] };
 
 export class WorkflowAnalyzer {
-  private readonly cache = new Map<string, { key: string; index: IndexSnapshot; analysis: WorkflowAnalysis }>();
+  /**
+   * Per document: what its analysis was computed from. The manifest is compared by the parsed object
+   * (readManifest hands out the same one while the text is unchanged), never by its text: a key holding
+   * a 30 MB manifest would be built and compared on every hover and keystroke.
+   */
+  private readonly cache = new Map<string, { version: number; manifest: Manifest; manifestPath: string; loaders: string; index: IndexSnapshot; analysis: WorkflowAnalysis }>();
   /** Parsed manifests by path, reused while their text is unchanged (a big manifest takes a while to scan). */
   private readonly manifests = new Map<string, { text: string; manifest: Manifest }>();
 
@@ -53,9 +58,11 @@ export class WorkflowAnalyzer {
   async analyze(doc: TextDocument, index: IndexSnapshot, settings: Settings, fuzzy?: FuzzyCache, signal?: AbortSignal): Promise<WorkflowAnalysis> {
     const workflowFile = uriToPath(doc.uri);
     const manifest = this.manifestFor(workflowFile);
-    const key = `${doc.version}\u0000${manifest.path}\u0000${manifest.text}\u0000${JSON.stringify(settings.loaders)}`;
+    const loaders = JSON.stringify(settings.loaders);
     const hit = this.cache.get(doc.uri);
-    if (hit && hit.key === key && hit.index === index) return hit.analysis;
+    if (hit && hit.version === doc.version && hit.manifest === manifest.manifest && hit.manifestPath === manifest.path && hit.loaders === loaders && hit.index === index) {
+      return hit.analysis;
+    }
 
     const text = doc.getText();
     // Every JSON file in the workspace comes through here: big ones that do not look like a workflow
@@ -66,7 +73,7 @@ export class WorkflowAnalyzer {
     const resolved = parsed.format ? await resolveReferencesCancellable(parsed.references, { index, mappings, fuzzy }, signal) : [];
     const mismatches = parsed.format && !parsed.errors.length ? workflowBaseModelMismatches(text, resolved) : [];
     const analysis: WorkflowAnalysis = { uri: doc.uri, parsed, isWorkflow, manifest, resolved, mismatches };
-    this.cache.set(doc.uri, { key, index, analysis });
+    this.cache.set(doc.uri, { version: doc.version, manifest: manifest.manifest, manifestPath: manifest.path, loaders, index, analysis });
     return analysis;
   }
 
