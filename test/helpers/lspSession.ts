@@ -43,7 +43,6 @@ export async function startSession(
     settings,
     workspaceFolders: [{ uri: URI.file(workspace).toString(), name: 'ws' }],
     beforeInitialize: (c) => {
-      extra.beforeInitialize?.(c);
       c.onNotification(IndexChangedNotification.type, (s) => {
         last = s;
         for (const w of [...statusWaiters]) if (w.pred(s)) statusWaiters.splice(statusWaiters.indexOf(w), 1) && w.resolve(s);

@@ -13,10 +13,13 @@ export async function sendTokens(ctx: Ctx): Promise<void> {
   await ctx.client.sendRequest(SetTokensRequest.type, { civitai, huggingface });
 }
 
-/** Keep the server's tokens current (the secrets may also change in another window). */
+/**
+ * Keep a running server's tokens current (the secrets may also change in another window). A server not
+ * started yet gets them when it starts: a request here would start it, past the lazy start's rules.
+ */
 export function watchTokens(ctx: Ctx): vscode.Disposable {
   return ctx.extension.secrets.onDidChange((e) => {
-    if (Object.values(KEYS).includes(e.key as (typeof KEYS)[TokenKind])) void sendTokens(ctx).catch((err) => ctx.log.warn(`Cannot pass the tokens to the server: ${err instanceof Error ? err.message : err}`));
+    if (ctx.client.isRunning() && Object.values(KEYS).includes(e.key as (typeof KEYS)[TokenKind])) void sendTokens(ctx).catch((err) => ctx.log.warn(`Cannot pass the tokens to the server: ${err instanceof Error ? err.message : err}`));
   });
 }
 
