@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { type CancellationToken, type Connection, ErrorCodes, LSPErrorCodes, ResponseError, TextDocumentEdit, type TextDocuments, TextEdit, type WorkspaceEdit } from 'vscode-languageserver';
+import { type Connection, ErrorCodes, LSPErrorCodes, ResponseError, TextDocumentEdit, type TextDocuments, TextEdit, type WorkspaceEdit } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { IndexStore } from '../core/index/store';
 import type { Logger } from '../core/log';
@@ -31,6 +31,7 @@ import {
   DeleteDuplicateRequest, EMBEDDED_SCHEME, EMBEDDED_SUFFIX, EmbeddedWorkflowRequest, ExportManifestRequest, HealthRequest,
   InstallPlanRequest, LinkComfyuiRequest, ResolveManifestRequest, UseLocalFileRequest,
 } from '../protocol/share';
+import { signalOf } from '../lsp/cancellation';
 
 export interface ShareDeps {
   documents: TextDocuments<TextDocument>;
@@ -43,14 +44,6 @@ export interface ShareDeps {
     shared(): Promise<{ store: IndexStore; roots: readonly ModelRoot[] }>;
     edit(work: (store: IndexStore) => Promise<void>): Promise<void>;
   };
-}
-
-/** An AbortSignal that fires when the token is cancelled. */
-function signalOf(token: CancellationToken): AbortSignal {
-  const controller = new AbortController();
-  if (token.isCancellationRequested) controller.abort(new Error('cancelled'));
-  else token.onCancellationRequested(() => controller.abort(new Error('cancelled')));
-  return controller.signal;
 }
 
 /** Errors reach the client with their message (the user reads it); nothing else is lost. */
