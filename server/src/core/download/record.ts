@@ -5,7 +5,7 @@ import { relative, sep } from 'node:path';
 import { QUICK_HASH_ALGORITHM } from '../hash/quickHash';
 import type { IndexOp } from '../index/ops';
 import type { IndexStore } from '../index/store';
-import { editManifest } from '../manifest/edit';
+import { editManifest, type ManifestEdit } from '../manifest/edit';
 import type { ModelRoot } from '../roots';
 import { classify } from '../scan';
 import type { TextSplice } from '../text';
@@ -47,7 +47,12 @@ export async function recordDownload(store: IndexStore, roots: readonly ModelRoo
   await store.save();
 }
 
+/** The manifest edit adding a download's source to the entry of `quickHash` (URL scrubbed). */
+export function manifestSourceEdit(quickHash: string, source: Pick<ModelSource, 'type' | 'url'>): ManifestEdit {
+  return { kind: 'add-source', hash: quickHash, source: { type: source.type, url: scrubUrl(source.url) } };
+}
+
 /** Splices adding a download's source to the manifest entry of `quickHash` (minimal edit, URL scrubbed). */
 export function manifestSourceSplices(manifestText: string, quickHash: string, source: Pick<ModelSource, 'type' | 'url'>): TextSplice[] {
-  return editManifest(manifestText, [{ kind: 'add-source', hash: quickHash, source: { type: source.type, url: scrubUrl(source.url) } }]);
+  return editManifest(manifestText, [manifestSourceEdit(quickHash, source)]);
 }
