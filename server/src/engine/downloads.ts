@@ -10,6 +10,7 @@ import { scrubUrl } from '../core/download/hosts';
 import { systemClock } from '../core/download/ports';
 import { nullLogger } from '../core/log';
 import type { ModelRoot } from '../core/roots';
+import { writeFileAtomic } from '../core/manifest/file';
 
 export type DownloadState = 'queued' | 'running' | 'finished' | 'failed' | 'interrupted' | 'cancelled';
 
@@ -301,9 +302,7 @@ export class DownloadsService {
     this.saving = this.saving.then(async () => {
       try {
         await fsp.mkdir(dirname(path), { recursive: true });
-        const tmp = `${path}.tmp-${process.pid}`;
-        await fsp.writeFile(tmp, text);
-        await fsp.rename(tmp, path);
+        await writeFileAtomic(path, text);
       } catch (err) {
         this.log().warn(`the download list ${path} could not be saved: ${err instanceof Error ? err.message : err}`);
       }
