@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { openSync, readSync, closeSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { xxhash128 } from 'hash-wasm';
@@ -43,6 +44,9 @@ test('XXH3-128 quick hash: the canonical (big-endian) digest, first 16 hex, over
   b[0] = 2;
   writeFile(join(dir, 'b'), b);
   assert.notEqual((await quickHashXxh3File(join(dir, 'a'))).quickHash, (await quickHashXxh3File(join(dir, 'b'))).quickHash);
+  // A FIFO where a model was: refused at once, never waiting for a writer (as the BLAKE3 quick hash).
+  execFileSync('mkfifo', [join(dir, 'pipe')]);
+  await assert.rejects(quickHashXxh3File(join(dir, 'pipe')), /not a regular file/);
 });
 
 test('a cached XXH3 value survives a save and reopen of the index (forward migration)', async () => {

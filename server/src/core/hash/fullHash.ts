@@ -3,8 +3,8 @@
 // BLAKE3 in this thread, SHA-256 on a helper thread for big files (sha256.ts), while the next read runs.
 // Measured on 1 GiB page-cached (2 busy cores): 2 MiB chunks beat 8 MiB (the second digest finds the chunk
 // in cache); the helper thread adds ~10-40% over hashing both in this thread.
-import { constants, promises as fsp } from 'node:fs';
 import { newBlake3 } from './blake3';
+import { openRegularFile } from './read';
 import { helperThreadSha256, inThreadSha256 } from './sha256';
 
 export interface FullHashes {
@@ -20,14 +20,7 @@ const HELPER_MIN_SIZE = 32 * 1024 * 1024;
 
 /** Both full hashes of a file. The size is what was actually read (a growing file is hashed as read). */
 export async function fullHashFile(path: string, signal?: AbortSignal): Promise<FullHashes> {
-  const fd = await fsp.open(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0)); // a FIFO must not block the open
-  const { size } = await fd.stat().then((st) => {
-    if (!st.isFile()) throw new Error(`not a regular file: ${path}`);
-    return st;
-  }).catch(async (err) => {
-    await fd.close();
-    throw err;
-  });
+  const { fd, stat: { size } } = await openRegularFile(path);
   const b3 = await newBlake3();
   const sha = (size >= HELPER_MIN_SIZE && helperThreadSha256(CHUNK, SLOTS)) || inThreadSha256(CHUNK);
   const ring = sha.buffers;

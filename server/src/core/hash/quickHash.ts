@@ -1,8 +1,8 @@
 // ComfyDock's quick ("short") hash, bit-exact (DESIGN.md §3, reference/comfygit.md §1.1):
 // BLAKE3(decimal size ‖ first min(S, 5 MiB) ‖ [S > 30 MiB: 5 MiB at ⌊S/2⌋ − 2.5 MiB ‖ last 5 MiB])[:16 hex].
-import { constants, promises as fsp } from 'node:fs';
+import type { promises as fsp } from 'node:fs';
 import { newBlake3 } from './blake3';
-import { readExactly } from './read';
+import { openRegularFile, readExactly } from './read';
 
 /** Name stored with every index row, so a second sampling algorithm (comfygit ≥ 0.3: XXH3-128) can coexist. */
 export const QUICK_HASH_ALGORITHM = 'blake3-sample-v1';
@@ -31,20 +31,28 @@ export function sampleRanges(size: number): [number, number][] {
 const spareBuffers: Buffer[] = [];
 const MAX_SPARE = 4;
 
+/** What the samples are fed to: BLAKE3 here, XXH3-128 for comfygit's variant. */
+export interface SampleHasher {
+  update(data: string | Uint8Array): unknown;
+}
+
+/** Feed `hasher` the quick-hash byte stream of an open file: its decimal size, then the samples. */
+export async function hashSamples(fd: fsp.FileHandle, size: number, hasher: SampleHasher, buffer: Buffer, signal?: AbortSignal): Promise<void> {
+  hasher.update(String(size));
+  for (const [offset, length] of sampleRanges(size)) {
+    signal?.throwIfAborted();
+    await readExactly(fd, buffer, length, offset);
+    hasher.update(buffer.subarray(0, length));
+  }
+}
+
 /** Quick hash of a file; size and mtime come from the same open file (fstat), as the spec requires. */
 export async function quickHashFile(path: string): Promise<QuickHashResult> {
-  // O_NONBLOCK: a FIFO put where a model was would block the open (and a thread) until a writer came.
-  const fd = await fsp.open(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+  const { fd, stat } = await openRegularFile(path);
   const buffer = spareBuffers.pop() ?? Buffer.allocUnsafeSlow(SAMPLE_CHUNK);
   try {
-    const stat = await fd.stat();
-    if (!stat.isFile()) throw new Error(`not a regular file: ${path}`);
     const hasher = await newBlake3();
-    hasher.update(String(stat.size));
-    for (const [offset, length] of sampleRanges(stat.size)) {
-      await readExactly(fd, buffer, length, offset);
-      hasher.update(buffer.subarray(0, length));
-    }
+    await hashSamples(fd, stat.size, hasher, buffer);
     return { size: stat.size, mtimeMs: stat.mtimeMs, quickHash: hasher.hex().slice(0, 16) };
   } finally {
     if (spareBuffers.length < MAX_SPARE) spareBuffers.push(buffer);

@@ -2,10 +2,10 @@
 // (decimal size ‖ the 5 MiB samples of sampleRanges) into XXH3-128 (seed 0) instead of BLAKE3, keeping the
 // first 16 hex characters of the canonical big-endian digest (python-xxhash's hexdigest()). Computed only
 // on demand (resolving a comfygit manifest, for files whose size matches), never at sync.
-import { promises as fsp } from 'node:fs';
+import type { promises as fsp } from 'node:fs';
 import { createXXHash128 } from 'hash-wasm';
-import { sampleRanges, SAMPLE_CHUNK } from './quickHash';
-import { readExactly } from './read';
+import { hashSamples, SAMPLE_CHUNK } from './quickHash';
+import { openRegularFile } from './read';
 
 /** Name stored with cached values in the index (table quick_hash_variants). */
 export const XXH3_QUICK_HASH_ALGORITHM = 'xxh3-128-sample-v1';
@@ -20,17 +20,11 @@ export async function quickHashXxh3File(path: string, signal?: AbortSignal): Pro
   const { hasher, buffer } = spare.pop() ?? { hasher: await createXXHash128(), buffer: Buffer.allocUnsafeSlow(SAMPLE_CHUNK) };
   let fd: fsp.FileHandle | undefined;
   try {
-    fd = await fsp.open(path, 'r');
-    const stat = await fd.stat();
-    if (!stat.isFile()) throw new Error(`not a regular file: ${path}`);
+    const opened = await openRegularFile(path);
+    fd = opened.fd;
     hasher.init();
-    hasher.update(String(stat.size));
-    for (const [offset, length] of sampleRanges(stat.size)) {
-      signal?.throwIfAborted();
-      await readExactly(fd, buffer, length, offset);
-      hasher.update(buffer.subarray(0, length));
-    }
-    return { size: stat.size, quickHash: hasher.digest('hex').slice(0, 16) };
+    await hashSamples(fd, opened.stat.size, hasher, buffer, signal);
+    return { size: opened.stat.size, quickHash: hasher.digest('hex').slice(0, 16) };
   } finally {
     if (spare.length < MAX_SPARE) spare.push({ hasher, buffer });
     await fd?.close();
