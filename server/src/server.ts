@@ -103,6 +103,7 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
       view: () => host.view(),
       edit: (work) => host.edit(work),
       files,
+      analyzer: lsp.context.analyzer,
       settings: (uri) => settings.get(uri),
       log,
       client: declared,

@@ -6,7 +6,7 @@ import type { IndexStore } from '../core/index/store';
 import type { Logger } from '../core/log';
 import type { ModelHeaderInfo } from '../core/modelInfo/types';
 import type { IndexView } from '../engine/indexHost';
-import { WorkflowAnalyzer } from '../lsp/analysis';
+import type { WorkflowAnalyzer } from '../lsp/analysis';
 import type { ClientFeatures } from '../lsp/clientCapabilities';
 import { previewUri } from '../lsp/modelHover';
 import { runSafe } from '../lsp/runSafe';
@@ -28,6 +28,8 @@ export interface TreeDeps {
   /** Write to the open index (full hashes, a deleted copy), then announce the change. */
   edit(work: (store: IndexStore) => Promise<void>): Promise<void>;
   files: WorkspaceFiles;
+  /** The language features' analyzer: an open workflow is analysed once for diagnostics and views alike. */
+  analyzer: WorkflowAnalyzer;
   settings(uri?: string): Promise<Settings>;
   log: Logger;
   /** What the client declared in `initialize` (progress, resource operations): clientCapabilities.ts. */
@@ -50,10 +52,9 @@ export interface TreeRequests {
 }
 
 export function registerTreeRequests(connection: Connection, deps: TreeDeps): TreeRequests {
-  const { log, files } = deps;
+  const { log, files, analyzer } = deps;
   const query = () => deps.view().snapshot;
   const tree = new ModelTree();
-  const analyzer = new WorkflowAnalyzer(files);
   const scanner = new WorkflowScanner(() => files.workspaceFolders, log);
   const workflows = new WorkspaceWorkflows({ scanner, analyzer, files, view: deps.view, settings: (uri) => deps.settings(uri) });
   const manifestDeps = { analyzer, files, query, model: (hash: string) => deps.view().model(hash), log, client: deps.client };
