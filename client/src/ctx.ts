@@ -6,13 +6,12 @@ import type { StatusResult } from '../../server/src/protocol';
 import type { IndexStatusBar } from './statusBar';
 import type { DownloadsModel } from './downloads/model';
 import type { ModelNode, ModelsTree } from './views/modelsTree';
-import type { WorkflowNode, WorkflowsTree } from './views/workflowsTree';
+import type { WorkflowsTree } from './views/workflowsTree';
 
 export interface Views {
   models: ModelsTree;
   modelsView: vscode.TreeView<ModelNode>;
   workflows: WorkflowsTree;
-  workflowsView: vscode.TreeView<WorkflowNode>;
 }
 
 export interface Ctx {

@@ -20,17 +20,13 @@ import {
 import type { CommandHandler } from '../commands';
 import type { Ctx } from '../ctx';
 import { formatBytes } from './model';
-import { startDownloads } from './task';
+import { requireDownloadTrust, startDownloads } from './task';
 import { setToken } from './tokens';
 
 const CATEGORIES = ['checkpoints', 'loras', 'vae', 'controlnet', 'clip', 'clip_vision', 'text_encoders', 'diffusion_models', 'unet', 'upscale_models', 'embeddings', 'ipadapter', 'style_models', 'gligen', 'hypernetworks'];
 
-function requireTrust(): void {
-  if (!vscode.workspace.isTrusted) throw new Error('downloads are disabled in an untrusted workspace');
-}
-
 async function downloadFromUrl(ctx: Ctx, url?: string): Promise<unknown> {
-  requireTrust();
+  requireDownloadTrust();
   url ??= await vscode.window.showInputBox({
     title: 'Comfy Models: Download Model from URL',
     prompt: 'A CivitAI model/version URL, a Hugging Face resolve/blob URL, or any http(s) URL',
@@ -138,7 +134,7 @@ function choose(plan: DownloadPlan): Promise<PlannedDownload[] | undefined> {
 
 /** The plan for the current workflow, then (when confirmed) one task per chosen model. Returns the plan. */
 async function downloadMissing(ctx: Ctx, uri?: vscode.Uri): Promise<DownloadPlan | undefined> {
-  requireTrust();
+  requireDownloadTrust();
   const target = uri ?? vscode.window.activeTextEditor?.document.uri;
   if (!target) throw new Error('open a ComfyUI workflow first');
   const plan = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Comfy Models: planning downloads', cancellable: true }, (_p, token) =>
@@ -164,7 +160,7 @@ interface HitPick extends vscode.QuickPickItem {
 }
 
 async function searchOnline(ctx: Ctx, query?: string): Promise<unknown> {
-  requireTrust();
+  requireDownloadTrust();
   query ??= await vscode.window.showInputBox({ title: 'Comfy Models: Search Online (CivitAI and Hugging Face)', prompt: 'Model name', ignoreFocusOut: true });
   if (!query?.trim()) return undefined;
   const { hits, errors } = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Searching CivitAI and Hugging Face for '${query}'`, cancellable: true }, (_p, token) =>
@@ -199,7 +195,7 @@ async function searchOnline(ctx: Ctx, query?: string): Promise<unknown> {
 
 /** The server shows the progress (hashing, then lookups) with a Cancel button; cancelling keeps the hashes computed so far. */
 async function findSources(ctx: Ctx): Promise<unknown> {
-  requireTrust();
+  requireDownloadTrust();
   const r = await ctx.client.sendRequest(FindSourcesRequest.type);
   void vscode.window.showInformationMessage(
     r.models ? `Comfy Models: ${r.found} of ${r.models} model${r.models === 1 ? '' : 's'} without a source found on CivitAI (${r.hashed} hashed now).` : 'Comfy Models: every local model already has a source.',
@@ -208,7 +204,7 @@ async function findSources(ctx: Ctx): Promise<unknown> {
 }
 
 async function resume(ctx: Ctx, info: DownloadInfo): Promise<void> {
-  requireTrust();
+  requireDownloadTrust();
   const updated = await ctx.client.sendRequest(ResumeDownloadRequest.type, { id: info.id });
   if (updated) ctx.downloads.update(updated);
 }

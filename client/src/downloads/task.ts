@@ -129,9 +129,14 @@ export function registerDownloadTasks(ctx: Ctx): vscode.Disposable {
   });
 }
 
+/** Downloads write model files: none in an untrusted workspace (their menus are hidden there too). */
+export function requireDownloadTrust(): void {
+  if (!vscode.workspace.isTrusted) throw new Error('downloads are disabled in an untrusted workspace');
+}
+
 /** `comfyModels.startDownloads`: one task per item, all started at once (the server's concurrency limit queues them). */
 export async function startDownloads(ctx: Ctx, items: readonly DownloadItem[]): Promise<vscode.TaskExecution[]> {
-  if (!vscode.workspace.isTrusted) throw new Error('downloads are disabled in an untrusted workspace');
+  requireDownloadTrust();
   if (!Array.isArray(items)) throw new Error('startDownloads takes an array of { url, category?, subfolder?, sha256?, size?, fileName? }');
   const valid = items.filter((i) => i && typeof i.url === 'string' && /^https?:\/\//i.test(i.url));
   if (valid.length !== items.length) throw new Error('every download needs an http(s) url');

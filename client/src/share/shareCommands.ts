@@ -26,7 +26,6 @@ async function applyEdit(ctx: Ctx, edit: WorkspaceEdit): Promise<boolean> {
   return vscode.workspace.applyEdit(await ctx.client.protocol2CodeConverter.asWorkspaceEdit(edit));
 }
 
-/** Run another feature's command; false (and a message) when it is not installed. */
 /** The manifest to work on: the argument, the active pyproject.toml, else one found in the workspace. */
 async function manifestUri(arg?: unknown): Promise<vscode.Uri | undefined> {
   if (arg instanceof vscode.Uri) return arg;

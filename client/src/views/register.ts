@@ -31,7 +31,7 @@ export function createViews(
     subscriptions.push(view.onDidChangeVisibility((e) => e.visible && visible(id)));
   }
   void vscode.commands.executeCommand('setContext', 'comfyModels.groupBy', models.groupBy);
-  return { models, modelsView, workflows, workflowsView };
+  return { models, modelsView, workflows };
 }
 
 /** Once the client runs: the Workflows view asks again when workflow files or manifests change. */
