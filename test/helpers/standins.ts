@@ -137,10 +137,13 @@ export interface Digests {
   blake3: string;
 }
 
+/** SHA-256 of bytes, hex: what the stand-ins announce and the downloads verify. */
+export const sha256Hex = (data: Buffer): string => createHash('sha256').update(data).digest('hex');
+
 export async function digestsOf(data: Buffer): Promise<Digests> {
   const b = await newBlake3();
   b.update(data);
-  return { sha256: createHash('sha256').update(data).digest('hex'), blake3: b.hex() };
+  return { sha256: sha256Hex(data), blake3: b.hex() };
 }
 
 export interface CivitaiFileSpec {

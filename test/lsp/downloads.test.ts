@@ -2,7 +2,7 @@
 // Hugging Face and their CDN: start → finished → indexed, cancel (the .part stays), the list after a
 // restart (interrupted, resumed from the .part), the plan of a workflow, and the "Download" quick fix.
 import assert from 'node:assert/strict';
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, statSync, watch } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, test } from 'node:test';
@@ -24,13 +24,12 @@ import {
 import { quickHashFile } from '../../server/src/core/hash/quickHash';
 import { tempDir, writeFile } from '../helpers/files';
 import { startSession, type Session } from '../helpers/lspSession';
-import { startStandIns, type StandIns } from '../helpers/standins';
+import { sha256Hex, startStandIns, type StandIns } from '../helpers/standins';
 
 let s: StandIns;
 beforeEach(async () => void (s = await startStandIns()));
 afterEach(async () => s.close());
 
-const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
 /** Download notifications as events: wait for the first one of a task that satisfies `pred`. */
 function downloadEvents() {
@@ -93,11 +92,11 @@ test('a started download runs in the server, is verified, and the file is in the
   try {
     const data = randomBytes(200_000);
     const url = s.cdn.host('my_vae.safetensors', data);
-    const started = await sess.h.client.sendRequest(StartDownloadRequest.type, { url, category: 'vae', sha256: sha(data) });
+    const started = await sess.h.client.sendRequest(StartDownloadRequest.type, { url, category: 'vae', sha256: sha256Hex(data) });
     assert.match(started.id, /^d\d+$/);
     const done = await events.next((d) => d.id === started.id && d.state !== 'queued' && d.state !== 'running');
     assert.equal(done.state, 'finished', JSON.stringify(done.error));
-    assert.equal(done.sha256, sha(data));
+    assert.equal(done.sha256, sha256Hex(data));
     assert.equal(done.path, join(models, 'vae/my_vae.safetensors'));
     assert.equal(statSync(done.path!).size, data.length);
     const status = await sess.nextStatus((st) => st.locations === 2);
@@ -125,7 +124,7 @@ test('tokens sent with setTokens go to the provider as a bearer header (and nowh
     const started = await sess.h.client.sendRequest(StartDownloadRequest.type, { url, category: 'loras' });
     const done = await events.next((d) => d.id === started.id && (d.state === 'finished' || d.state === 'failed'));
     assert.equal(done.state, 'finished', JSON.stringify(done.error));
-    assert.equal(done.sha256, sha(data));
+    assert.equal(done.sha256, sha256Hex(data));
     assert.ok(s.hub.requests.some((r) => r.headers.authorization === 'Bearer hf_secret_token'), 'the hub saw the token');
     assert.ok(!s.cdn.requests.some((r) => r.headers.authorization), 'never sent to the CDN');
     assert.ok(!sess.h.logs.some((l) => l.includes('hf_secret_token')), 'the token is never logged');
@@ -167,7 +166,7 @@ test('cancel stops the transfer and keeps the .part; after a restart the list sh
     await sess.h.client.sendRequest(ResumeDownloadRequest.type, { id: second });
     const done = await after.next((d) => d.id === second && (d.state === 'finished' || d.state === 'failed'));
     assert.equal(done.state, 'finished', JSON.stringify(done.error));
-    assert.equal(done.sha256, sha(data));
+    assert.equal(done.sha256, sha256Hex(data));
     const ranged = s.cdn.requests.filter((r) => r.url.endsWith('second.safetensors') && r.headers.range);
     assert.ok(ranged.length > 0, 'the resume asked for the rest with Range');
   } finally {
@@ -217,7 +216,7 @@ test('the Download quick fix (VS Code client only) names the workflow metadata U
     const started = await sess.h.client.sendRequest(StartDownloadRequest.type, items[0]);
     const done = await events.next((d) => d.id === started.id && (d.state === 'finished' || d.state === 'failed'));
     assert.equal(done.state, 'finished', JSON.stringify(done.error));
-    assert.equal(done.sha256, sha(data), 'verified against the Hub');
+    assert.equal(done.sha256, sha256Hex(data), 'verified against the Hub');
     assert.equal(readFileSync(join(models, 'vae/flux/ae.safetensors')).length, data.length);
     await refreshed;
     await sess.nextStatus((st) => st.locations === 2);

@@ -2,12 +2,12 @@
 // with the documented environment (COMFY_MODELS_CIVITAI_BASE_URL, HF_ENDPOINT, CIVITAI_API_TOKEN, HF_TOKEN).
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, test } from 'node:test';
 import { tempDir } from '../helpers/files';
-import { startStandIns, type StandIns } from '../helpers/standins';
+import { sha256Hex, startStandIns, type StandIns } from '../helpers/standins';
 
 const REPO = join(__dirname, '../../..');
 const CLI = join(REPO, 'server/dist/cli.js');
@@ -30,7 +30,6 @@ function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: 
   });
 }
 
-const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
 test('download --json: the §12 shape, the file verified in loras/<subfolder>, indexed with its source', async () => {
   const data = randomBytes(200_000);
@@ -41,7 +40,7 @@ test('download --json: the §12 shape, the file verified in loras/<subfolder>, i
   const out = r.json();
   assert.deepEqual(out, {
     path: join(dir, 'models', 'loras', 'SDXL', 'detail.safetensors'), relativePath: 'loras/SDXL/detail.safetensors', size: data.length,
-    quickHash: out.quickHash, sha256: sha(data), blake3: out.blake3, source: { type: 'civitai', url: `${s.civitai.url}/api/download/models/2` }, alreadyPresent: false,
+    quickHash: out.quickHash, sha256: sha256Hex(data), blake3: out.blake3, source: { type: 'civitai', url: `${s.civitai.url}/api/download/models/2` }, alreadyPresent: false,
   });
   assert.match(out.quickHash, /^[0-9a-f]{16}$/);
   assert.match(out.blake3, /^[0-9a-f]{64}$/);

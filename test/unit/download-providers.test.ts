@@ -2,7 +2,7 @@
 // (one, and batches of at most 100), search with cursors; Hugging Face tree (lfs.oid) and search with
 // Link pagination; recording a download in a real index and as a manifest source splice.
 import assert from 'node:assert/strict';
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, test } from 'node:test';
@@ -16,7 +16,7 @@ import { findCivitaiSources } from '../../server/src/core/providers/findSources'
 import { civitaiCategory } from '../../server/src/core/providers/civitai';
 import { applySplices } from '../../server/src/core/text';
 import { modelRoot, testEnv } from '../helpers/downloads';
-import { startStandIns, type StandIns } from '../helpers/standins';
+import { sha256Hex, startStandIns, type StandIns } from '../helpers/standins';
 
 const PUBLIC = { civitaiBaseUrl: 'https://civitai.com', huggingFaceEndpoint: 'https://huggingface.co' };
 const MIRROR = { civitaiBaseUrl: 'http://127.0.0.1:9999', huggingFaceEndpoint: 'https://hf-mirror.example' };
@@ -68,7 +68,6 @@ let s: StandIns;
 beforeEach(async () => void (s = await startStandIns()));
 afterEach(async () => s.close());
 
-const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
 test('CivitAI by hash: one lookup (404 = unknown), and find-sources over 250 SHA-256s in batches of at most 100', async () => {
   const known: Buffer[] = [];
@@ -78,17 +77,17 @@ test('CivitAI by hash: one lookup (404 = unknown), and find-sources over 250 SHA
     await s.civitai.addVersion({ modelId: 100 + i, versionId: 200 + i, modelName: `Model ${i}`, type: 'Checkpoint', files: [{ id: 300 + i, name: `m${i}.safetensors`, data }] });
   }
   const env = testEnv(s);
-  const one = await env.providers.civitai.versionByHash(sha(known[1]));
+  const one = await env.providers.civitai.versionByHash(sha256Hex(known[1]));
   assert.equal(one?.id, 201);
   assert.equal(await env.providers.civitai.versionByHash('00'.repeat(32)), undefined);
-  const unknown = Array.from({ length: 247 }, () => sha(randomBytes(8)));
-  const wanted = [...unknown.slice(0, 120), sha(known[0]), ...unknown.slice(120), sha(known[2]), sha(known[1]).toUpperCase()];
+  const unknown = Array.from({ length: 247 }, () => sha256Hex(randomBytes(8)));
+  const wanted = [...unknown.slice(0, 120), sha256Hex(known[0]), ...unknown.slice(120), sha256Hex(known[2]), sha256Hex(known[1]).toUpperCase()];
   const progress: number[] = [];
   const found = await findCivitaiSources(env.providers.civitai, wanted, { onProgress: (d) => void progress.push(d) });
   assert.deepEqual(s.civitai.batchSizes, [100, 100, 50]);
   assert.deepEqual(progress, [100, 200, 250]);
-  assert.deepEqual(found.map((f) => f.sha256).sort(), known.map(sha).sort());
-  const f0 = found.find((f) => f.sha256 === sha(known[0]))!;
+  assert.deepEqual(found.map((f) => f.sha256).sort(), known.map(sha256Hex).sort());
+  const f0 = found.find((f) => f.sha256 === sha256Hex(known[0]))!;
   assert.deepEqual(f0.source, { type: 'civitai', url: `${s.civitai.url}/api/download/models/200`, metadata: { modelId: 100, versionId: 200, fileId: 300, modelName: 'Model 0', versionName: 'v1.0', baseModel: 'SDXL 1.0' } });
   await assert.rejects(env.providers.civitai.versionsByHashes(unknown.slice(0, 101)), RangeError);
 });
@@ -109,7 +108,7 @@ test('CivitAI search pages with the cursor; Hugging Face search and tree follow 
   for (const [i, d] of data.entries()) await s.hub.addFile({ repo: 'org/flux', path: `unet/part${i}.safetensors`, data: d });
   await s.hub.addFile({ repo: 'org/other', path: 'x.bin', data: randomBytes(5) });
   const tree = await env.providers.huggingFace.tree('org/flux', 'main');
-  assert.deepEqual(tree, data.map((d, i) => ({ path: `unet/part${i}.safetensors`, size: d.length, sha256: sha(d) })));
+  assert.deepEqual(tree, data.map((d, i) => ({ path: `unet/part${i}.safetensors`, size: d.length, sha256: sha256Hex(d) })));
   const hits: string[] = [];
   let next: string | undefined;
   do {
@@ -130,7 +129,7 @@ test('a finished download is indexed with its full hashes and its source (no sec
   store.close();
   const reopened = await IndexStore.open(join(dir, 'index.sqlite'));
   const model = reopened.model(r.quickHash)!;
-  assert.equal(model.sha256, sha(data));
+  assert.equal(model.sha256, sha256Hex(data));
   assert.equal(model.hashOrigin, 'download');
   assert.deepEqual(model.locations.map((l) => [l.relativePath, l.name, l.category]), [['checkpoints/SD15/tiny.safetensors', 'SD15/tiny.safetensors', 'checkpoints']]);
   assert.deepEqual(model.sources, [{ type: 'civitai', url: `${s.civitai.url}/api/download/models/8`, metadata: r.source.metadata }]);
@@ -151,7 +150,7 @@ test('a download sent to a chosen model root lands there; a root that is not con
   const all = [...roots, { path: second, category: null, origin: 'test' }, { path: loras, category: 'loras', origin: 'test' }];
   const r = await downloadModel({ url, category: 'upscale_models', root: second }, all, testEnv(s));
   assert.equal(r.path, join(second, 'upscale_models', '4x.pth'));
-  assert.equal(r.sha256, sha(data));
+  assert.equal(r.sha256, sha256Hex(data));
   await assert.rejects(downloadModel({ url, category: 'upscale_models', root: join(dir, 'elsewhere') }, all, testEnv(s)), (err: DownloadError) => err.code === 'outside-roots' && /is not one of the model folders/.test(err.message));
   await assert.rejects(downloadModel({ url, category: 'upscale_models', root: loras }, all, testEnv(s)), (err: DownloadError) => err.code === 'outside-roots' && /holds loras only, not upscale_models/.test(err.message));
   assert.ok(!existsSync(join(models, 'upscale_models')), 'nothing went to the first root');

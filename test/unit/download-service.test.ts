@@ -1,7 +1,7 @@
 // The downloads service over the real engine and stand-ins: queue with a concurrency limit, state and
 // progress events, cancel/resume, and the persisted list that survives a restart and resumes from `.part`.
 import assert from 'node:assert/strict';
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, test } from 'node:test';
@@ -9,13 +9,12 @@ import { recordDownload } from '../../server/src/core/download/record';
 import { IndexStore } from '../../server/src/core/index/store';
 import { DownloadsService, type DownloadProgress, type DownloadTask } from '../../server/src/engine/downloads';
 import { modelRoot, testEnv } from '../helpers/downloads';
-import { startStandIns, type StandIns } from '../helpers/standins';
+import { sha256Hex, startStandIns, type StandIns } from '../helpers/standins';
 
 let s: StandIns;
 beforeEach(async () => void (s = await startStandIns()));
 afterEach(async () => s.close());
 
-const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 const MiB = 1024 * 1024;
 
 /** A clock that moves 50 ms each time it is read, so speeds and ETAs are defined without waiting. */
@@ -46,7 +45,7 @@ test('three downloads with concurrency 1 run one at a time, in order, each recor
   assert.equal(most, 1);
   assert.deepEqual(done.map((t) => t.state), ['finished', 'finished', 'finished']);
   assert.deepEqual(states, ['d1:running', 'd1:finished', 'd2:running', 'd2:finished', 'd3:running', 'd3:finished']);
-  assert.deepEqual(done.map((t) => t.result!.sha256), files.map(sha));
+  assert.deepEqual(done.map((t) => t.result!.sha256), files.map(sha256Hex));
   assert.deepEqual(store.snapshot().locations.map((l) => l.relativePath).sort(), ['vae/f0.safetensors', 'vae/f1.safetensors', 'vae/f2.safetensors']);
   store.close();
 });
@@ -86,7 +85,7 @@ test('cancel keeps the .part; resume continues from it with Range', async () => 
   service.resume(t.id);
   const finished = await service.whenSettled(t.id);
   assert.equal(finished.state, 'finished');
-  assert.equal(finished.result!.sha256, sha(data));
+  assert.equal(finished.result!.sha256, sha256Hex(data));
   assert.equal(s.cdn.requests.at(-1)!.headers.range, `bytes=${MiB}-`);
 });
 
@@ -96,7 +95,7 @@ test('a download interrupted by a shutdown is listed after a restart (from the J
   const data = randomBytes(3 * MiB);
   const url = `${s.cdn.host('resume.safetensors', data, { stallAfter: 2 * MiB })}?token=NOT-STORED`;
   const first = new DownloadsService({ env: testEnv(s), roots: () => roots, statePath, progressIntervalMs: 0 });
-  const t = first.enqueue({ url, category: 'checkpoints', expected: { sha256: sha(data) } });
+  const t = first.enqueue({ url, category: 'checkpoints', expected: { sha256: sha256Hex(data) } });
   const stalled = new Promise<void>((resolve) => first.onProgress((p) => void (p.bytes >= 2 * MiB && resolve())));
   await stalled;
   await first.dispose();
@@ -110,7 +109,7 @@ test('a download interrupted by a shutdown is listed after a restart (from the J
   second.resumeInterrupted();
   const done = await second.whenSettled(t.id);
   assert.equal(done.state, 'finished', done.error?.message);
-  assert.equal(done.result!.sha256, sha(data));
+  assert.equal(done.result!.sha256, sha256Hex(data));
   assert.equal(s.cdn.requests.at(-1)!.headers.range, `bytes=${2 * MiB}-`);
   await second.flushed();
   assert.deepEqual(JSON.parse(readFileSync(statePath, 'utf8')).tasks, [], 'finished downloads leave the persisted list');

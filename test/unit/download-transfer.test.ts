@@ -1,7 +1,7 @@
 // The download engine against real loopback stand-ins for CivitAI, the Hugging Face Hub and their CDN:
 // every fault of DESIGN.md §10, each checked by what a user would see (the file, its hash, the error code).
 import assert from 'node:assert/strict';
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, test } from 'node:test';
@@ -11,13 +11,12 @@ import { nodeDownloadFs, type DownloadFs } from '../../server/src/core/download/
 import { transfer } from '../../server/src/core/download/transfer';
 import { quickHashFile } from '../../server/src/core/hash/quickHash';
 import { modelRoot, testEnv, type TestEnv } from '../helpers/downloads';
-import { startStandIns, type StandIns } from '../helpers/standins';
+import { sha256Hex, startStandIns, type StandIns } from '../helpers/standins';
 
 let s: StandIns;
 beforeEach(async () => void (s = await startStandIns()));
 afterEach(async () => s.close());
 
-const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 const MiB = 1024 * 1024;
 
 async function fails(p: Promise<unknown>, code: string): Promise<DownloadError> {
@@ -48,7 +47,7 @@ test('a CivitAI model page URL downloads the version into loras/ (type → categ
   assert.equal(r.path, join(models, 'loras', 'detail-tweaker.safetensors'));
   assert.equal(r.relativePath, 'loras/detail-tweaker.safetensors');
   assert.equal(r.category, 'loras');
-  assert.equal(r.sha256, sha(data));
+  assert.equal(r.sha256, sha256Hex(data));
   assert.deepEqual(readFileSync(r.path), data);
   assert.equal(r.quickHash, (await quickHashFile(r.path)).quickHash);
   assert.equal(existsSync(`${r.path}.part`), false);
@@ -61,7 +60,7 @@ test('a transfer cut twice mid-way resumes with Range by itself and ends with th
   const url = await lora(data, { cutAfter: [7 * MiB + 3, 15 * MiB] });
   const env = testEnv(s);
   const r = await get(env, { url });
-  assert.equal(r.sha256, sha(data));
+  assert.equal(r.sha256, sha256Hex(data));
   assert.equal(r.quickHash, (await quickHashFile(r.path)).quickHash);
   const ranges = s.cdn.requests.map((q) => q.headers.range);
   assert.deepEqual(ranges, [undefined, `bytes=${7 * MiB + 3}-`, `bytes=${22 * MiB + 3}-`]);
@@ -72,7 +71,7 @@ test('a server that ignores Range (200 instead of 206) makes the download start 
   const data = randomBytes(2 * MiB);
   const url = await lora(data, { cutAfter: [MiB], ignoreRange: true });
   const r = await get(testEnv(s), { url });
-  assert.equal(r.sha256, sha(data));
+  assert.equal(r.sha256, sha256Hex(data));
   assert.equal(statSync(r.path).size, data.length);
   assert.equal(s.cdn.requests[1].headers.range, `bytes=${MiB}-`);
 });
@@ -84,7 +83,7 @@ test('a .part that already holds every byte (416 on resume) is verified and move
   mkdirSync(join(models, 'loras'), { recursive: true });
   writeFileSync(join(models, 'loras', 'detail-tweaker.safetensors.part'), data);
   const r = await get(testEnv(s), { url }, roots);
-  assert.equal(r.sha256, sha(data));
+  assert.equal(r.sha256, sha256Hex(data));
   assert.equal(r.alreadyPresent, false);
   assert.deepEqual(s.cdn.requests.map((q) => q.headers.range), ['bytes=10000-']);
   assert.deepEqual(readdirSync(join(models, 'loras')), ['detail-tweaker.safetensors']);
@@ -121,7 +120,7 @@ test('Hugging Face: blob URLs become resolve URLs; file verified against X-Linke
   const data = randomBytes(200_000);
   const resolveUrl = await s.hub.addFile({ repo: 'org/model', path: 'sub/dir/model.safetensors', data });
   const r = await get(testEnv(s, { tokens: { huggingface: 'hf_secret' } }), { url: resolveUrl.replace('/resolve/', '/blob/'), category: 'checkpoints' });
-  assert.equal(r.sha256, sha(data));
+  assert.equal(r.sha256, sha256Hex(data));
   assert.equal(r.relativePath, 'checkpoints/model.safetensors');
   assert.deepEqual(r.source, { type: 'huggingface', url: resolveUrl, metadata: { repo: 'org/model', revision: 'main', path: 'sub/dir/model.safetensors', commit: r.source.metadata!.commit } });
   assert.equal(s.hub.requests[0].method, 'HEAD');
@@ -180,7 +179,7 @@ test('a cross-host redirect never carries Authorization: the token reaches Civit
   const url = await lora(data);
   s.civitai.requireToken = 'civ-secret';
   const r = await get(testEnv(s, { tokens: { civitai: 'civ-secret', huggingface: 'hf-secret' } }), { url });
-  assert.equal(r.sha256, sha(data));
+  assert.equal(r.sha256, sha256Hex(data));
   const download = s.civitai.requests.find((q) => q.url.startsWith('/api/download/'))!;
   assert.equal(download.headers.authorization, 'Bearer civ-secret');
   assert.ok(s.cdn.requests.length > 0);
@@ -200,7 +199,7 @@ test('5xx then success: retried with backoff on the injected clock; 5xx for good
   const url = await lora(data, { statuses: [503, 502] });
   const env = testEnv(s);
   const r = await get(env, { url });
-  assert.equal(r.sha256, sha(data));
+  assert.equal(r.sha256, sha256Hex(data));
   assert.deepEqual(env.clock.delays, [1000, 2000]);
   const broken = s.cdn.host('broken.safetensors', data, { statuses: [500, 500, 500, 500] });
   const env2 = testEnv(s, { retries: 2 });
@@ -234,7 +233,7 @@ test('cancellation leaves a resumable .part; the next download resumes from it w
   assert.equal(existsSync(target), false);
   const r = await get(testEnv(s), { url, fileName: 'detail-tweaker.safetensors' }, roots);
   assert.equal(r.path, target);
-  assert.equal(r.sha256, sha(data));
+  assert.equal(r.sha256, sha256Hex(data));
   assert.equal(s.cdn.requests.at(-1)!.headers.range, `bytes=${MiB + 1}-`);
 });
 
@@ -247,7 +246,7 @@ test('an identical file already present is recognised (provider SHA-256) and not
   writeFileSync(target, data);
   const r = await get(testEnv(s), { url }, roots);
   assert.equal(r.alreadyPresent, true);
-  assert.equal(r.sha256, sha(data));
+  assert.equal(r.sha256, sha256Hex(data));
   assert.equal(s.cdn.requests.length, 0);
   const other = randomBytes(70_000);
   writeFileSync(target, other);
@@ -288,7 +287,7 @@ test('disk full (ENOSPC at the file-system port): disk-full, the .part is kept, 
   assert.ok(statSync(`${target}.part`).size > 0);
   // Space freed: the same download resumes from the .part and completes.
   const r = await get(testEnv(s), { url }, roots);
-  assert.equal(r.sha256, sha(data));
+  assert.equal(r.sha256, sha256Hex(data));
 });
 
 test('a target outside the model roots is refused: a ../ subfolder, a folder elsewhere', async () => {
@@ -307,10 +306,10 @@ test('a token never appears in errors, logs or the recorded source URL, also whe
   const r = await get(env, { url: `${s.civitai.url}/api/download/models/62833?token=SECRET-TOKEN-2&type=Model` });
   // With no token configured, one pasted into the URL is sent as a header to CivitAI only, never as a query.
   const pasted = await get(testEnv(s), { url: `${s.civitai.url}/api/download/models/62833?token=SECRET-TOKEN-1` });
-  assert.equal(pasted.sha256, sha(data));
+  assert.equal(pasted.sha256, sha256Hex(data));
   for (const q of s.requests()) assert.doesNotMatch(q.url, /SECRET/);
   assert.ok(s.cdn.requests.every((q) => q.headers.authorization === undefined));
-  assert.equal(r.sha256, sha(data));
+  assert.equal(r.sha256, sha256Hex(data));
   const err = await fails(get(env, { url: `${s.civitai.url}/api/download/models/404?token=SECRET-TOKEN-2` }), 'not-found');
   const everything = JSON.stringify([r.source, err.message, env.logs]);
   assert.ok(env.logs.length >= 2, 'the retries were logged');
