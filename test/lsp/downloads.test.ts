@@ -25,6 +25,7 @@ import { quickHashFile } from '../../server/src/core/hash/quickHash';
 import { tempDir, writeFile } from '../helpers/files';
 import { startSession, type Session } from '../helpers/lspSession';
 import { sha256Hex, startStandIns, type StandIns } from '../helpers/standins';
+import { uiNode } from '../helpers/workflows';
 
 let s: StandIns;
 beforeEach(async () => void (s = await startStandIns()));
@@ -70,6 +71,10 @@ function library() {
   writeFile(join(models, 'checkpoints/present.safetensors'), 'a checkpoint');
   return { dir, models, ws: join(dir, 'ws') };
 }
+
+/** A workflow of one loader whose value the workflow's `models` metadata says where to download. */
+const oneLoaderWorkflow = (type: string, value: string, metadata: { name: string; url: string; directory: string }) =>
+  JSON.stringify({ nodes: [uiNode(1, type, [value])], links: [], models: [metadata], version: 0.4 });
 
 const settingsFor = (models: string, dir: string) => ({
   modelDirectories: [models],
@@ -179,12 +184,7 @@ test('the Download quick fix (VS Code client only) names the workflow metadata U
   const data = randomBytes(120_000);
   const url = await s.hub.addFile({ repo: 'org/flux', path: 'vae/ae.safetensors', data });
   const wf = join(ws, 'wf.json');
-  const text = JSON.stringify({
-    nodes: [{ id: 1, type: 'VAELoader', mode: 0, widgets_values: ['flux/ae.safetensors'], inputs: [], outputs: [], properties: {} }],
-    links: [],
-    models: [{ name: 'ae.safetensors', url, directory: 'vae' }],
-    version: 0.4,
-  });
+  const text = oneLoaderWorkflow('VAELoader', 'flux/ae.safetensors', { name: 'ae.safetensors', url, directory: 'vae' });
   writeFile(wf, text);
   const events = downloadEvents();
   const sess = await session(dir, models, ws, events);
@@ -229,12 +229,7 @@ test('the Download quick fix (VS Code client only) names the workflow metadata U
 test('other LSP clients are not offered the Download quick fix (it runs a VS Code command)', async () => {
   const { dir, models, ws } = library();
   const wf = join(ws, 'wf.json');
-  const text = JSON.stringify({
-    nodes: [{ id: 1, type: 'VAELoader', mode: 0, widgets_values: ['ae.safetensors'], inputs: [], outputs: [], properties: {} }],
-    links: [],
-    models: [{ name: 'ae.safetensors', url: `${s.cdn.url}/files/ae.safetensors`, directory: 'vae' }],
-    version: 0.4,
-  });
+  const text = oneLoaderWorkflow('VAELoader', 'ae.safetensors', { name: 'ae.safetensors', url: `${s.cdn.url}/files/ae.safetensors`, directory: 'vae' });
   writeFile(wf, text);
   const sess = await session(dir, models, ws, downloadEvents(), false);
   try {
@@ -260,12 +255,7 @@ test('a download from workflow metadata writes its source into the manifest entr
   const manifestPath = join(ws, 'pyproject.toml');
   writeFile(manifestPath, toml);
   const wf = join(ws, 'wf.json');
-  const text = JSON.stringify({
-    nodes: [{ id: 1, type: 'UpscaleModelLoader', mode: 0, widgets_values: ['upscaler.pth'], inputs: [], outputs: [], properties: {} }],
-    links: [],
-    models: [{ name: 'upscaler.pth', url, directory: 'upscale_models' }],
-    version: 0.4,
-  });
+  const text = oneLoaderWorkflow('UpscaleModelLoader', 'upscaler.pth', { name: 'upscaler.pth', url, directory: 'upscale_models' });
   writeFile(wf, text);
   const events = downloadEvents();
   const sess = await session(dir, models, ws, events);

@@ -21,22 +21,22 @@ import { FixEditRequest } from '../../server/src/protocol';
 import { tempDir, writeFile } from '../helpers/files';
 import { startSession, type Session } from '../helpers/lspSession';
 import { applyTextEdits, applyWorkspaceEditToDisk } from '../helpers/workspaceEdit';
+import { uiNode } from '../helpers/workflows';
 
-const node = (id: number, type: string, widgets: unknown[], mode = 0) => ({ id, type, mode, widgets_values: widgets, inputs: [], outputs: [], properties: {} });
 
 /** A UI-format workflow; each loader value is unique so tests can find it by text. */
 const WORKFLOW = JSON.stringify(
   {
     last_node_id: 9,
     nodes: [
-      node(1, 'CheckpointLoaderSimple', ['sd_xl_base.safetensors']),
-      node(2, 'VAELoader', ['ae.safetensors']),
-      node(3, 'LoraLoader', ['detail.safetensors', 1, 1]),
-      node(4, 'LoraLoader', ['dup.safetensors', 1, 1]),
-      node(5, 'VAELoader', ['lonely.safetensors']),
-      node(6, 'CLIPTextEncode', ['a photo, embedding:nothere']),
-      node(7, 'CheckpointLoaderSimple', ['muted_missing.safetensors'], 2),
-      node(8, 'UpscaleModelLoader', ['zzz_unrelated_name.pth']),
+      uiNode(1, 'CheckpointLoaderSimple', ['sd_xl_base.safetensors']),
+      uiNode(2, 'VAELoader', ['ae.safetensors']),
+      uiNode(3, 'LoraLoader', ['detail.safetensors', 1, 1]),
+      uiNode(4, 'LoraLoader', ['dup.safetensors', 1, 1]),
+      uiNode(5, 'VAELoader', ['lonely.safetensors']),
+      uiNode(6, 'CLIPTextEncode', ['a photo, embedding:nothere']),
+      uiNode(7, 'CheckpointLoaderSimple', ['muted_missing.safetensors'], 2),
+      uiNode(8, 'UpscaleModelLoader', ['zzz_unrelated_name.pth']),
     ],
     links: [],
     version: 0.4,
@@ -240,7 +240,7 @@ describe('mapped models, manifests and broken input', () => {
     const models = join(dir, 'models');
     const file = join(models, 'loras/style.safetensors');
     writeFile(file, 'a style lora');
-    const wfText = JSON.stringify({ nodes: [node(3, 'LoraLoader', ['old_style_name.safetensors', 1, 1])], links: [], version: 0.4 });
+    const wfText = JSON.stringify({ nodes: [uiNode(3, 'LoraLoader', ['old_style_name.safetensors', 1, 1])], links: [], version: 0.4 });
     const wf = join(ws, 'wf.json');
     writeFile(wf, wfText);
     const s = await startSession(dir, { modelDirectories: [models], indexPath: join(dir, 'index.sqlite') }, ws);
@@ -340,7 +340,7 @@ describe('settings', () => {
     writeFile(join(first, 'checkpoints/a.safetensors'), 'model a');
     writeFile(join(second, 'checkpoints/b.safetensors'), 'model b');
     writeFile(join(second, 'checkpoints/c.safetensors'), 'model c');
-    const wfText = JSON.stringify({ nodes: [node(1, 'CheckpointLoaderSimple', ['b.safetensors'])], links: [], version: 0.4 });
+    const wfText = JSON.stringify({ nodes: [uiNode(1, 'CheckpointLoaderSimple', ['b.safetensors'])], links: [], version: 0.4 });
     const wf = join(ws, 'wf.json');
     writeFile(wf, wfText);
     const s = await startSession(dir, { modelDirectories: [first], indexPath: join(dir, 'one.sqlite') }, ws);

@@ -27,10 +27,10 @@ import { tempDir, writeFile } from '../helpers/files';
 import { startInMemory, VSCODE_CAPABILITIES, type HarnessOptions } from '../helpers/lspHarness';
 import { REFRESH_STALE_AFTER_MS } from '../../server/src/lsp/refreshRequest';
 import { startSession, type Session } from '../helpers/lspSession';
+import { uiNode } from '../helpers/workflows';
 
-const node = (id: number, type: string, widgets: unknown[]) => ({ id, type, mode: 0, widgets_values: widgets, inputs: [], outputs: [], properties: {} });
 const WORKFLOW = JSON.stringify(
-  { last_node_id: 2, nodes: [node(1, 'CheckpointLoaderSimple', ['sd_xl_base.safetensors']), node(2, 'VAELoader', ['ae.safetensors'])], links: [], version: 0.4 },
+  { last_node_id: 2, nodes: [uiNode(1, 'CheckpointLoaderSimple', ['sd_xl_base.safetensors']), uiNode(2, 'VAELoader', ['ae.safetensors'])], links: [], version: 0.4 },
   null,
   2,
 );

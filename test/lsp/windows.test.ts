@@ -9,9 +9,9 @@ import { IndexStore } from '../../server/src/core/index/store';
 import { nullLogger } from '../../server/src/core/log';
 import { tempDir, writeFile } from '../helpers/files';
 import { startSession, type Session } from '../helpers/lspSession';
+import { uiNode } from '../helpers/workflows';
 
-const node = (id: number, type: string, widgets: unknown[]) => ({ id, type, mode: 0, widgets_values: widgets, inputs: [], outputs: [], properties: {} });
-const WORKFLOW = JSON.stringify({ last_node_id: 2, nodes: [node(1, 'CheckpointLoaderSimple', ['only_a.safetensors']), node(2, 'LoraLoader', ['same.safetensors', 1, 1])], links: [], version: 0.4 }, null, 2);
+const WORKFLOW = JSON.stringify({ last_node_id: 2, nodes: [uiNode(1, 'CheckpointLoaderSimple', ['only_a.safetensors']), uiNode(2, 'LoraLoader', ['same.safetensors', 1, 1])], links: [], version: 0.4 }, null, 2);
 const at = (value: string, delta = 2) => TextDocument.create('file:///x', 'json', 0, WORKFLOW).positionAt(WORKFLOW.indexOf(`"${value}`) + delta);
 
 describe('two windows over one index file', () => {

@@ -9,10 +9,10 @@ import { before, describe, test } from 'node:test';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { tempDir, writeFile } from '../helpers/files';
 import { runNeovim, serverJs, type NvimConfig } from './nvimDriver';
+import { uiNode } from '../helpers/workflows';
 
-const node = (id: number, type: string, widgets: unknown[]) => ({ id, type, mode: 0, widgets_values: widgets, inputs: [], outputs: [], properties: {} });
 const WORKFLOW = JSON.stringify(
-  { last_node_id: 2, nodes: [node(1, 'CheckpointLoaderSimple', ['sd_xl_base.safetensors']), node(2, 'VAELoader', ['ae.safetensors'])], links: [], version: 0.4 },
+  { last_node_id: 2, nodes: [uiNode(1, 'CheckpointLoaderSimple', ['sd_xl_base.safetensors']), uiNode(2, 'VAELoader', ['ae.safetensors'])], links: [], version: 0.4 },
   null,
   2,
 );
