@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { EMBEDDED_SCHEME, ShareCommands, type ResolveManifestResult } from '../../../server/src/protocol';
 import { pngWith } from '../../helpers/embeddedFiles';
-import { activateExtension, fixture, statusWhere } from './context';
+import { activateExtension, codeOf, diagnosticsWhere, fixture, statusWhere } from './context';
 import { test } from './harness';
 
 
@@ -84,17 +84,7 @@ test('Open Embedded Workflow on a PNG opens its workflow read-only, with the mis
   assert.equal(editor.document.languageId, 'json');
   assert.deepEqual(JSON.parse(editor.document.getText()), EMBEDDED);
   const uri = editor.document.uri;
-  const diags = await new Promise<readonly vscode.Diagnostic[]>((resolve) => {
-    const look = () => {
-      const now = vscode.languages.getDiagnostics(uri).filter((d) => (typeof d.code === 'object' ? d.code.value : d.code) === 'missing-model');
-      if (!now.length) return false;
-      sub.dispose();
-      resolve(now);
-      return true;
-    };
-    const sub = vscode.languages.onDidChangeDiagnostics(look);
-    look();
-  });
+  const diags = (await diagnosticsWhere(uri, (d) => d.some((x) => codeOf(x) === 'missing-model'))).filter((x) => codeOf(x) === 'missing-model');
   assert.equal(diags.length, 1);
   assert.equal(editor.document.getText(diags[0].range), 'gone-forever.safetensors');
   // Scrolled to the top for the UI check: squiggles render on visible lines only, and notifications cover the bottom.
