@@ -3,7 +3,6 @@
 // ambiguous or flagged; 2 when a file cannot be read or is broken JSON.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { readManifest } from '../../core/manifest/read';
 import { workflowMappings } from '../../core/manifest/query';
 import { workflowRelativePath } from '../../core/manifest/discover';
 import { resolveReferences, workflowBaseModelMismatches, type ResolvedReference } from '../../core/resolve';
@@ -14,6 +13,7 @@ import type { CliCommand } from '../command';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError } from '../errors';
 import { output, type CliContext } from '../context';
 import { withSyncedIndex } from '../indexContext';
+import { projectManifest } from '../projectManifest';
 import { lineColumn, refJson, whereText, type RefJson } from './workflowFile';
 import { loadWorkflowFile, type EmbeddedIn, type SourcedWorkflowFile } from './workflowSource';
 
@@ -87,19 +87,16 @@ function refLine(r: CheckedRef, resolved: ResolvedReference, note?: string): str
   return `  ${r.flags?.length ? '⚠' : '✔'} ${name}  ${where}  → ${r.resolvedPath} (${r.via})${flagged}\n${note ? `      ${note}\n` : ''}`;
 }
 
-function mappingsFor(ctx: CliContext, workflowPath: string): ReadonlyMap<string, { hash: string }> | undefined {
-  const manifestPath = join(ctx.projectDir, 'pyproject.toml');
-  if (!existsSync(manifestPath)) return undefined;
-  const manifest = readManifest(readFileSync(manifestPath, 'utf8'));
-  return workflowMappings(manifest, workflowRelativePath(manifestPath, workflowPath));
-}
+type Project = ReturnType<typeof projectManifest>;
 
-function checkOne(ctx: CliContext, wf: SourcedWorkflowFile, index: IndexQuery): { json: CheckedWorkflow; text: string; problem: boolean } {
+const mappingsFor = (project: Project, workflowPath: string) => project && workflowMappings(project.manifest, workflowRelativePath(project.path, workflowPath));
+
+function checkOne(project: Project, wf: SourcedWorkflowFile, index: IndexQuery): { json: CheckedWorkflow; text: string; problem: boolean } {
   const [error] = wf.parsed.errors;
   if (error) {
     return { json: { path: wf.path, error: { message: error.message, offset: error.offset }, references: [] }, text: `${wf.path}:${lineColumn(wf.text, error.offset)}: ${error.message}\n`, problem: true };
   }
-  const resolved = resolveReferences(wf.parsed.references, { index, mappings: mappingsFor(ctx, wf.path) });
+  const resolved = resolveReferences(wf.parsed.references, { index, mappings: mappingsFor(project, wf.path) });
   const refs = resolved.map(checked);
   const notes = new Map<ResolvedReference, string>();
   for (const m of workflowBaseModelMismatches(wf.text, resolved)) {
@@ -121,6 +118,7 @@ export const checkCommand: CliCommand = {
     const noRoots = () => ctx.io.stderr('comfy-models: no model folders given (--models-dir DIR or `dir add`): checking against the index as it is\n');
     return withSyncedIndex(ctx, async (store) => {
       const index = store.snapshot();
+      const project = projectManifest(ctx); // once for every workflow checked
       let broken = false;
       let problem = false;
       const results: ReturnType<typeof checkOne>[] = [];
@@ -134,7 +132,7 @@ export const checkCommand: CliCommand = {
           results.push({ json: { path, error: { message, offset: 0 }, references: [] }, text: `${path}: ${message}\n`, problem: true });
           continue;
         }
-        const r = checkOne(ctx, wf, index);
+        const r = checkOne(project, wf, index);
         if (wf.parsed.errors.length) broken = true;
         else problem ||= r.problem;
         results.push(r);

@@ -1,8 +1,5 @@
 // `comfy-models health`: the library's health report (core/share/health.ts) over the CLI's roots, with the
 // workflows under --project deciding what is "unused". Exit 0 (a report; it changes nothing).
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { readManifest } from '../../core/manifest/read';
 import { libraryHealth } from '../../core/share/health';
 import { usedModelHashes } from '../../core/share/usedModels';
 import { formatSize } from '../../protocol/format';
@@ -10,13 +7,13 @@ import type { CliCommand } from '../command';
 import { EXIT_OK } from '../errors';
 import { output, type CliContext } from '../context';
 import { withSyncedIndex } from '../indexContext';
+import { projectManifest } from '../projectManifest';
 
 export const healthCommand: CliCommand = {
   usage: 'health   (duplicates and wasted space, unused, no source, stale .part, disk use)',
   async run(ctx: CliContext): Promise<number> {
     return withSyncedIndex(ctx, async (store, roots) => {
-      const manifestPath = join(ctx.projectDir, 'pyproject.toml');
-      const manifest = existsSync(manifestPath) ? { path: manifestPath, manifest: readManifest(readFileSync(manifestPath, 'utf8')) } : undefined;
+      const manifest = projectManifest(ctx);
       const used = await usedModelHashes(ctx.projectDir, store.snapshot(), manifest);
       const report = await libraryHealth({ index: store, roots, usedHashes: used.hashes, now: Date.now() });
       output(ctx, { project: ctx.projectDir, workflows: used.workflows, ...report }, () => {

@@ -2,11 +2,9 @@
 // workflow embedded in a ComfyUI output): missing models with sizes, sources and target folders, the
 // total and an estimated time at the stated bandwidth (default 50 MB/s), and the custom node packs its
 // nodes come from. --root DIR plans the downloads into that model root. Exit 0 when no model is missing, 1 otherwise, 2 for bad input.
-import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { workflowRelativePath } from '../../core/manifest/discover';
 import { workflowMappings } from '../../core/manifest/query';
-import { readManifest } from '../../core/manifest/read';
 import { DEFAULT_BANDWIDTH, installPlan } from '../../core/share/installPlan';
 import { formatSize } from '../../protocol/format';
 import { flag } from '../args';
@@ -14,6 +12,7 @@ import type { CliCommand } from '../command';
 import { EXIT_FAILED, EXIT_OK, InputError, UsageError } from '../errors';
 import { output, type CliContext } from '../context';
 import { withSyncedIndex } from '../indexContext';
+import { projectManifest } from '../projectManifest';
 import { chosenRoots } from '../targetRoot';
 import { lineColumn } from './workflowFile';
 import { loadWorkflowFile } from './workflowSource';
@@ -36,9 +35,9 @@ export const planCommand: CliCommand = {
     const wf = await loadWorkflowFile(path);
     const [error] = wf.parsed.errors;
     if (error) throw new InputError(`${file}:${lineColumn(wf.text, error.offset)}: ${error.message}`);
-    const manifestPath = join(ctx.projectDir, 'pyproject.toml');
-    const manifest = existsSync(manifestPath) ? readManifest(readFileSync(manifestPath, 'utf8')) : undefined;
-    const mappings = manifest && !wf.embeddedIn ? workflowMappings(manifest, workflowRelativePath(manifestPath, path)) : undefined;
+    const project = projectManifest(ctx);
+    const manifest = project?.manifest;
+    const mappings = project && !wf.embeddedIn ? workflowMappings(project.manifest, workflowRelativePath(project.path, path)) : undefined;
     return withSyncedIndex(ctx, async (store, roots) => {
       const plan = await installPlan({ text: wf.text, parsed: wf.parsed, index: store.snapshot(), roots, targetRoots: chosenRoots(ctx, roots), manifest, mappings, bandwidth: mbps * 1e6 });
       output(ctx, { path, ...(wf.embeddedIn ? { embeddedIn: wf.embeddedIn } : {}), ...plan }, () => {
