@@ -3,8 +3,8 @@
 // export of a closed manifest is written here, atomically. Results recorded in the index (full hashes,
 // XXH3 samples, a deleted copy) are saved and announced like a sync.
 import { existsSync } from 'node:fs';
-import { readFile, rm } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { type Connection, ErrorCodes, LSPErrorCodes, ResponseError, TextDocumentEdit, type TextDocuments, TextEdit, type WorkspaceEdit } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { IndexStore } from '../core/index/store';
@@ -19,7 +19,7 @@ import { exportManifest } from '../core/share/export';
 import { libraryHealth } from '../core/share/health';
 import { importReport } from '../core/share/importReport';
 import { installPlan } from '../core/share/installPlan';
-import { linkText, unlinkText } from '../core/share/linkComfyui';
+import { linkFile, unlinkFile } from '../core/share/linkFile';
 import { usedModelHashes } from '../core/share/usedModels';
 import { useLocalFileEdits } from '../core/share/useLocalFile';
 import { parseWorkflow } from '../core/workflow';
@@ -195,17 +195,10 @@ export function registerShareRequests(connection: Connection, deps: ShareDeps): 
   connection.onRequest(LinkComfyuiRequest.type, (params) =>
     answer(log, params.unlink ? 'unlink' : 'link', async () => {
       const path = join(params.comfyuiDir, 'extra_model_paths.yaml');
-      const { text, exists } = await readManifestText(path);
+      if (params.unlink) return { path, changed: await unlinkFile(path), roots: 0 };
       const { roots } = await index.shared();
-      if (params.unlink) {
-        const next = exists ? unlinkText(text) : undefined;
-        if (next !== undefined) await (next.trim() === '' ? rm(path) : writeFileAtomic(path, next));
-        return { path, changed: next !== undefined, roots: 0 };
-      }
       if (!roots.length) throw new ResponseError(ErrorCodes.InvalidParams, 'no model folders to link: add one first (Comfy Models: Add Model Folder)');
-      const next = linkText(text, roots, dirname(path));
-      if (next !== text) await writeFileAtomic(path, next);
-      return { path, changed: next !== text, roots: roots.length };
+      return { path, changed: await linkFile(path, roots), roots: roots.length };
     }),
   );
 

@@ -3,10 +3,9 @@
 // remembered with `dir add` plus --models-dir). Nothing else of the file changes (core/share/linkComfyui.ts).
 // A file left empty by unlink is deleted: ComfyUI fails on an empty extra_model_paths.yaml.
 import { existsSync, statSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { readManifestText, writeFileAtomic } from '../../core/manifest/file';
-import { LinkError, linkText, unlinkText } from '../../core/share/linkComfyui';
+import { LinkError } from '../../core/share/linkComfyui';
+import { linkFile, unlinkFile } from '../../core/share/linkFile';
 import type { CliCommand } from '../command';
 import { EXIT_OK, InputError, UsageError } from '../errors';
 import { output, type CliContext } from '../context';
@@ -18,6 +17,16 @@ function yamlPath(ctx: CliContext, verb: string): string {
   const comfy = resolve(ctx.io.cwd, dir);
   if (!existsSync(comfy) || !statSync(comfy).isDirectory()) throw new InputError(`${comfy} is not a folder`);
   return join(comfy, 'extra_model_paths.yaml');
+}
+
+/** A yaml our block cannot be written into (or read out of) is the user's input to fix: exit 2. */
+async function asInputError<T>(path: string, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (err) {
+    if (err instanceof LinkError) throw new InputError(`${path}: ${err.message}`);
+    throw err;
+  }
 }
 
 export const linkCommand: CliCommand = {
@@ -33,16 +42,8 @@ export const linkCommand: CliCommand = {
       }
     })();
     if (!roots.length) throw new InputError('no model folders to link (dir add <path> or --models-dir DIR)');
-    const { text } = await readManifestText(path);
-    let next: string;
-    try {
-      next = linkText(text, roots, resolve(path, '..'));
-    } catch (err) {
-      if (err instanceof LinkError) throw new InputError(`${path}: ${err.message}`);
-      throw err;
-    }
-    if (next !== text) await writeFileAtomic(path, next);
-    output(ctx, { path, changed: next !== text, roots: roots.map((r) => ({ path: r.path, category: r.category })) }, () => `${next !== text ? 'Linked' : 'Already linked'}: ${path} lists ${roots.length} model folder${roots.length === 1 ? '' : 's'}\n`);
+    const changed = await asInputError(path, () => linkFile(path, roots));
+    output(ctx, { path, changed, roots: roots.map((r) => ({ path: r.path, category: r.category })) }, () => `${changed ? 'Linked' : 'Already linked'}: ${path} lists ${roots.length} model folder${roots.length === 1 ? '' : 's'}\n`);
     return EXIT_OK;
   },
 };
@@ -51,19 +52,8 @@ export const unlinkCommand: CliCommand = {
   usage: 'unlink <comfyui-dir>',
   async run(ctx: CliContext): Promise<number> {
     const path = yamlPath(ctx, 'unlink');
-    const { text, exists } = await readManifestText(path);
-    let next: string | undefined;
-    try {
-      next = exists ? unlinkText(text) : undefined;
-    } catch (err) {
-      if (err instanceof LinkError) throw new InputError(`${path}: ${err.message}`);
-      throw err;
-    }
-    if (next !== undefined) {
-      if (next.trim() === '') await rm(path);
-      else await writeFileAtomic(path, next);
-    }
-    output(ctx, { path, changed: next !== undefined }, () => (next !== undefined ? `Unlinked: ${path}\n` : `${path} has no comfy-models block\n`));
+    const changed = await asInputError(path, () => unlinkFile(path));
+    output(ctx, { path, changed }, () => (changed ? `Unlinked: ${path}\n` : `${path} has no comfy-models block\n`));
     return EXIT_OK;
   },
 };
