@@ -31,10 +31,13 @@ import {
 } from '../protocol/downloads';
 import { hostOf } from '../lsp/format';
 import { hasModelExtension } from '../core/categories';
+import { beginWorkDoneProgress } from '../lsp/workDoneProgress';
 
 export interface DownloadRequestDeps {
   host: DownloadHost;
   log: Logger;
+  /** The client declared `window.workDoneProgress`. */
+  showsProgress: boolean;
   roots(): readonly ModelRoot[];
   /** The downloadable missing models of an open workflow. */
   workflowDownloads(uri: string): Promise<{ downloads: { reference: string; item: DownloadItem }[]; withoutSource: string[] } | undefined>;
@@ -147,11 +150,9 @@ export function registerDownloadRequests(connection: Connection, deps: DownloadR
   connection.onRequest(FindSourcesRequest.type, async (token) => {
     const controller = new AbortController();
     token.onCancellationRequested(() => controller.abort());
-    const progress = await connection.window.createWorkDoneProgress();
-    progress.begin('Finding sources for local models', 0, 'reading the index', true);
-    progress.token.onCancellationRequested(() => controller.abort());
+    const progress = beginWorkDoneProgress(connection, deps.showsProgress, 'Finding sources for local models', () => controller.abort(), deps.log);
     try {
-      return await deps.findSources(controller.signal, (phase, done, total) => progress.report(total ? Math.floor((done * 100) / total) : 0, `${phase}: ${done}/${total}`));
+      return await deps.findSources(controller.signal, (phase, done, total) => progress.report(done, total, `${phase}: ${done}/${total}`));
     } catch (err) {
       if (controller.signal.aborted) throw new ResponseError(-32800, 'cancelled'); // LSP RequestCancelled
       throw err;

@@ -34,6 +34,7 @@ export function wireDownloads(connection: Connection, index: IndexHost, features
   registerDownloadRequests(connection, {
     host,
     log,
+    showsProgress: features.client.workDoneProgress,
     roots: () => index.modelRoots(),
     workflowDownloads: (uri) => openWorkflowDownloads(features, uri),
     findSources: (signal, onProgress) => {

@@ -32,13 +32,15 @@ import {
   InstallPlanRequest, LinkComfyuiRequest, ResolveManifestRequest, UseLocalFileRequest,
 } from '../protocol/share';
 import { signalOf } from '../lsp/cancellation';
+import { beginWorkDoneProgress } from '../lsp/workDoneProgress';
+import type { ClientFeatures } from '../lsp/clientCapabilities';
 
 export interface ShareDeps {
   documents: TextDocuments<TextDocument>;
   files: WorkspaceFiles;
   log: Logger;
-  /** What the client's workspace edits may contain (lsp/fixes.ts). */
-  client: EditSupport;
+  /** What the client's workspace edits may contain (lsp/fixes.ts), and whether it shows progress. */
+  client: EditSupport & Pick<ClientFeatures, 'workDoneProgress'>;
   index: {
     view(): IndexView;
     shared(): Promise<{ store: IndexStore; roots: readonly ModelRoot[] }>;
@@ -99,15 +101,13 @@ export function registerShareRequests(connection: Connection, deps: ShareDeps): 
       const path = uriToPath(params.manifestUri);
       const { text, exists, open } = await manifestText(path);
       if (!exists) throw new ResponseError(ErrorCodes.InvalidParams, `${path} does not exist: add models to it first`);
-      const progress = await connection.window.createWorkDoneProgress();
-      progress.begin('Comfy Models: exporting the manifest', 0, undefined, true);
-      progress.token.onCancellationRequested(() => cancel.abort());
+      const progress = beginWorkDoneProgress(connection, deps.client.workDoneProgress, 'Comfy Models: exporting the manifest', () => cancel.abort(), log);
       try {
         const { store } = await index.shared();
         const report = await exportManifest(text, store, {
           computeFullHashes: params.computeFullHashes,
           signal: cancel.signal,
-          onProgress: (p) => p.done < p.total && progress.report(Math.floor((p.done * 100) / p.total), `hashing ${p.filename} (${p.done + 1}/${p.total})`),
+          onProgress: (p) => p.done < p.total && progress.report(p.done, p.total, `hashing ${p.filename} (${p.done + 1}/${p.total})`),
         });
         await save(report.indexOps);
         let edit: WorkspaceEdit | undefined;

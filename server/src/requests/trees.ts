@@ -21,6 +21,7 @@ import { computeFullHashes, deleteModelCopy } from './modelFiles';
 import { ModelTree } from './modelTree';
 import { WorkflowScanner } from './workflowScan';
 import { WorkspaceWorkflows } from './workflows';
+import { beginWorkDoneProgress } from '../lsp/workDoneProgress';
 
 export interface TreeDeps {
   /** The index as the language features see it: this window's scoped view (engine/indexHost.ts). */
@@ -113,17 +114,14 @@ export function registerTreeRequests(connection: Connection, deps: TreeDeps): Tr
   connection.onRequest(ComputeFullHashesRequest.type, async (params, token) => {
     const abort = new AbortController();
     const stop = token.onCancellationRequested(() => abort.abort(new Error('cancelled')));
-    const progress = deps.client.workDoneProgress ? await connection.window.createWorkDoneProgress().catch(() => undefined) : undefined;
-    progress?.begin('Computing full hashes', 0, undefined, true);
-    const stopFromProgress = progress?.token.onCancellationRequested(() => abort.abort(new Error('cancelled')));
+    const progress = beginWorkDoneProgress(connection, deps.client.workDoneProgress, 'Computing full hashes', () => abort.abort(new Error('cancelled')), log);
     try {
       return await computeFullHashes(fileDeps, params.hashes, abort.signal, {
-        report: (done, total, current) => progress?.report(total ? Math.floor((done * 100) / total) : 0, `${done + 1}/${total}: ${current}`),
+        report: (done, total, current) => progress.report(done, total, `${done + 1}/${total}: ${current}`),
       });
     } finally {
       stop.dispose();
-      stopFromProgress?.dispose();
-      progress?.done();
+      progress.done();
     }
   });
 
