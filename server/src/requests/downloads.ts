@@ -118,12 +118,15 @@ export function registerDownloadRequests(connection: Connection, deps: DownloadR
     const roots = deps.roots();
     const controller = new AbortController();
     token.onCancellationRequested(() => controller.abort());
+    // The folders of a category are measured once per plan, not once per model.
+    const choices = new Map<string, ReturnType<typeof targetChoices>>();
+    const choicesOf = (category: string) => choices.get(category) ?? choices.set(category, targetChoices(category, roots)).get(category)!;
     const downloads = await Promise.all(
       found.downloads.map(async ({ reference, item }): Promise<PlannedDownload> => {
         const planned: PlannedDownload = { reference, item, host: hostOf(item.url), targets: [] };
         try {
           // Every folder it may go to, most free space first: the first is the plan's, the user may pick another.
-          for (const choice of await targetChoices(item.category!, roots)) {
+          for (const choice of await choicesOf(item.category!)) {
             planned.targets.push({ root: choice.root.path, folder: targetFolder([choice.root], item.category!, item.subfolder), freeBytes: choice.freeBytes ?? undefined });
           }
           const [first] = planned.targets;
