@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, statSync, watch } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, test } from 'node:test';
-import { CodeActionRequest, CodeLensRequest, type CodeAction, type CodeLens, type ProtocolConnection } from 'vscode-languageserver-protocol';
+import { CodeActionRequest, CodeLensRequest, type CodeAction, type CodeLens, type Diagnostic, type ProtocolConnection } from 'vscode-languageserver-protocol';
 import {
   CancelDownloadRequest,
   DownloadChangedNotification,
@@ -75,6 +75,15 @@ function library() {
 /** A workflow of one loader whose value the workflow's `models` metadata says where to download. */
 const oneLoaderWorkflow = (type: string, value: string, metadata: { name: string; url: string; directory: string }) =>
   JSON.stringify({ nodes: [uiNode(1, type, [value])], links: [], models: [metadata], version: 0.4 });
+
+/** Open the workflow, pull its diagnostics: its missing-model diagnostic and the code actions offered on it. */
+async function missingModelActions(sess: Session, wf: string, text: string): Promise<{ missing: Diagnostic; actions: CodeAction[] }> {
+  await sess.open(wf, text);
+  const missing = (await sess.pull(wf)).find((d) => d.code === 'missing-model')!;
+  assert.ok(missing, 'missing-model');
+  const actions = (await sess.h.client.sendRequest(CodeActionRequest.type, { textDocument: { uri: sess.uri(wf) }, range: missing.range, context: { diagnostics: [missing] } })) as CodeAction[];
+  return { missing, actions };
+}
 
 const settingsFor = (models: string, dir: string) => ({
   modelDirectories: [models],
@@ -189,10 +198,7 @@ test('the Download quick fix (VS Code client only) names the workflow metadata U
   const events = downloadEvents();
   const sess = await session(dir, models, ws, events);
   try {
-    await sess.open(wf, text);
-    const missing = (await sess.pull(wf)).find((d) => d.code === 'missing-model')!;
-    assert.ok(missing, 'missing-model');
-    const actions = (await sess.h.client.sendRequest(CodeActionRequest.type, { textDocument: { uri: sess.uri(wf) }, range: missing.range, context: { diagnostics: [missing] } })) as CodeAction[];
+    const { actions } = await missingModelActions(sess, wf, text);
     const download = actions.find((a) => a.title.startsWith('Download '));
     assert.ok(download, actions.map((a) => a.title).join(', '));
     assert.equal(download.title, `Download 'ae.safetensors' from ${new URL(url).host}`);
@@ -233,9 +239,7 @@ test('other LSP clients are not offered the Download quick fix (it runs a VS Cod
   writeFile(wf, text);
   const sess = await session(dir, models, ws, downloadEvents(), false);
   try {
-    await sess.open(wf, text);
-    const missing = (await sess.pull(wf)).find((d) => d.code === 'missing-model')!;
-    const actions = (await sess.h.client.sendRequest(CodeActionRequest.type, { textDocument: { uri: sess.uri(wf) }, range: missing.range, context: { diagnostics: [missing] } })) as CodeAction[];
+    const { missing, actions } = await missingModelActions(sess, wf, text);
     // The download source still reaches the user in the message; only the VS Code command is withheld.
     assert.match(String(missing.message), new RegExp(new URL(s.cdn.url).host.replace(/\./g, '\\.')));
     assert.ok(!actions.some((a) => a.title.startsWith('Download ')));
@@ -260,9 +264,7 @@ test('a download from workflow metadata writes its source into the manifest entr
   const events = downloadEvents();
   const sess = await session(dir, models, ws, events);
   try {
-    await sess.open(wf, text);
-    const missing = (await sess.pull(wf)).find((d) => d.code === 'missing-model')!;
-    const actions = (await sess.h.client.sendRequest(CodeActionRequest.type, { textDocument: { uri: sess.uri(wf) }, range: missing.range, context: { diagnostics: [missing] } })) as CodeAction[];
+    const { actions } = await missingModelActions(sess, wf, text);
     const [items] = actions.find((a) => a.title.startsWith('Download '))!.command!.arguments as [DownloadItem[]];
     assert.equal(items[0].manifestPath, manifestPath);
     const started = await sess.h.client.sendRequest(StartDownloadRequest.type, items[0]);
