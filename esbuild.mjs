@@ -23,7 +23,9 @@ await Promise.all([
   esbuild.build({ ...common, entryPoints: ['client/src/extension.ts'], outfile: 'client/dist/extension.js', external: ['vscode'] }),
   // Also the `comfy-models-server` bin (other editors run it with --stdio): hence the shebang.
   esbuild.build({ ...common, entryPoints: ['server/src/main.ts'], outfile: 'server/dist/server.js', banner: { js: '#!/usr/bin/env node' } }),
-  esbuild.build({ ...common, entryPoints: ['server/src/cli.ts'], outfile: 'server/dist/cli.js', banner: { js: '#!/usr/bin/env node' } }),
+  // The CLI: a tiny executable that loads the bundle through a V8 code cache (cli/codeCache.ts).
+  esbuild.build({ ...common, entryPoints: ['server/src/cliLauncher.ts'], outfile: 'server/dist/cli.js', banner: { js: '#!/usr/bin/env node' } }),
+  esbuild.build({ ...common, entryPoints: ['server/src/cli.ts'], outfile: 'server/dist/cliMain.js' }),
   // Hash worker thread, loaded by the server and the CLI from beside their bundle (core/hash/pool.ts).
   esbuild.build({ ...common, entryPoints: ['server/src/core/hash/worker.ts'], outfile: 'server/dist/hashWorker.js' }),
 ]);

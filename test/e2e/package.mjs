@@ -13,7 +13,7 @@ import { sh } from './system.mjs';
 const manifest = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8'));
 export const vsixPath = join(repoRoot, `${manifest.name}-${manifest.version}.vsix`);
 export const MAX_VSIX_BYTES = 3 * 1024 * 1024;
-const REQUIRED = ['client/dist/extension.js', 'server/dist/server.js', 'server/dist/cli.js', 'server/dist/sql-wasm.wasm', 'package.json', 'README.md', 'LICENSE'];
+const REQUIRED = ['client/dist/extension.js', 'server/dist/server.js', 'server/dist/cli.js', 'server/dist/cliMain.js', 'server/dist/sql-wasm.wasm', 'package.json', 'README.md', 'LICENSE'];
 const FORBIDDEN = [
   [/\.ts$/, 'TypeScript source'],
   [/(^|\/)node_modules\//, 'node_modules'],

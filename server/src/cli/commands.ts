@@ -1,30 +1,21 @@
-// The CLI's command table: one entry per top-level command, each in its own module.
+// The CLI's command table: one entry per top-level command, each in its own module, loaded only when
+// that command runs (`--version` or `refs` must not pay for sql.js, the HTTP stack or the hash workers).
 import type { CliCommand } from './command';
-import { dirCommand } from './commands/dir';
-import { hashCommand } from './commands/hash';
-import { indexCommand } from './commands/index';
-import { refsCommand } from './commands/refs';
-import { checkCommand } from './commands/check';
-import { modelCommand } from './commands/model';
-import { downloadCommand } from './commands/download';
-import { exportCommand } from './commands/export';
-import { importCommand } from './commands/import';
-import { linkCommand, unlinkCommand } from './commands/link';
-import { planCommand } from './commands/plan';
-import { healthCommand } from './commands/health';
 
-export const COMMANDS: Record<string, CliCommand> = {
-  dir: dirCommand,
-  hash: hashCommand,
-  index: indexCommand,
-  refs: refsCommand,
-  check: checkCommand,
-  model: modelCommand,
-  download: downloadCommand,
-  export: exportCommand,
-  import: importCommand,
-  link: linkCommand,
-  unlink: unlinkCommand,
-  plan: planCommand,
-  health: healthCommand,
+export type LoadCommand = () => Promise<CliCommand>;
+
+export const COMMANDS: Record<string, LoadCommand> = {
+  dir: async () => (await import('./commands/dir.js')).dirCommand,
+  hash: async () => (await import('./commands/hash.js')).hashCommand,
+  index: async () => (await import('./commands/index.js')).indexCommand,
+  refs: async () => (await import('./commands/refs.js')).refsCommand,
+  check: async () => (await import('./commands/check.js')).checkCommand,
+  model: async () => (await import('./commands/model.js')).modelCommand,
+  download: async () => (await import('./commands/download.js')).downloadCommand,
+  export: async () => (await import('./commands/export.js')).exportCommand,
+  import: async () => (await import('./commands/import.js')).importCommand,
+  link: async () => (await import('./commands/link.js')).linkCommand,
+  unlink: async () => (await import('./commands/link.js')).unlinkCommand,
+  plan: async () => (await import('./commands/plan.js')).planCommand,
+  health: async () => (await import('./commands/health.js')).healthCommand,
 };
