@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, promises as fsp, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { blake3Implementation, newBlake3 } from '../../server/src/core/hash/blake3';
 import { fullHashFile } from '../../server/src/core/hash/fullHash';
 import { HashPool } from '../../server/src/core/hash/pool';
-import { quickHashFile, sampleRanges } from '../../server/src/core/hash/quickHash';
+import { hashSamples, quickHashFile, SAMPLE_CHUNK, sampleRanges } from '../../server/src/core/hash/quickHash';
 import { tempDir, writePatternFile, writeSparseFile } from '../helpers/files';
 
 const MiB = 1024 * 1024;
@@ -142,4 +142,54 @@ test('a pool of size 0 hashes in this thread', async () => {
   assert.equal(pool.threads, 0);
   assert.equal((await pool.quick(patternPath(8))).quickHash, '64acc38285fa1e1d');
   await pool.dispose();
+});
+
+test('quick hashes on every core (this thread beside the workers, two jobs per worker) equal the serial ones for every vector size', async () => {
+  const serial: string[] = [];
+  for (const [size] of PATTERN_VECTORS) serial.push((await quickHashFile(patternPath(size))).quickHash);
+  assert.deepEqual(serial, PATTERN_VECTORS.map(([, expected]) => expected));
+  for (const pool of [HashPool.forWholeMachine(), new HashPool(2, { alsoThisThread: true }), new HashPool(1)]) {
+    try {
+      // Every size twice, all at once: more jobs than threads and slots, so every hasher takes several.
+      const paths = [...PATTERN_VECTORS, ...PATTERN_VECTORS].map(([size]) => patternPath(size));
+      const parallel = await Promise.all(paths.map((p) => pool.quick(p)));
+      assert.deepEqual(parallel.map((q) => q.quickHash), [...serial, ...serial]);
+      assert.deepEqual(parallel.map((q) => q.size), [...PATTERN_VECTORS, ...PATTERN_VECTORS].map(([size]) => size));
+      const full = await Promise.all([1000, 31457281, 1].map((s) => pool.full(patternPath(s))));
+      assert.deepEqual(full.map((f) => f.blake3), [FULL_BLAKE3[1000], FULL_BLAKE3[31457281], FULL_BLAKE3[1]]);
+    } finally {
+      await pool.dispose();
+    }
+  }
+});
+
+test('in a pool that hashes in this thread too, a vanished file fails alone (ENOENT) and the rest are right', async () => {
+  const pool = new HashPool(1, { alsoThisThread: true });
+  try {
+    assert.equal(pool.threads, 2);
+    const paths = [patternPath(31457281), join(dir, 'gone.safetensors'), patternPath(1000), join(dir, 'gone-too.safetensors'), patternPath(5242881)];
+    const results = await Promise.allSettled(paths.map((p) => pool.quick(p)));
+    assert.deepEqual(results.map((r) => (r.status === 'fulfilled' ? r.value.quickHash : (r.reason as NodeJS.ErrnoException).code)), [
+      'b5bde378252d2825', 'ENOENT', '43b58e2f2f386e8a', 'ENOENT', 'd73ff278e1647d43',
+    ]);
+  } finally {
+    await pool.dispose();
+  }
+});
+
+test('a quick hash stopped between two overlapped sample reads rejects, waits for the read in flight, and the next hash is right', async () => {
+
+  const size = 52441145;
+  const controller = new AbortController();
+  const fd = await fsp.open(patternPath(size));
+  const updates: number[] = [];
+  // Abort while the first sample is hashed: the read of the second one is already under way.
+  const hasher = { update: (d: string | Uint8Array) => { updates.push(d.length); if (updates.length === 2) controller.abort(); } };
+  try {
+    await assert.rejects(hashSamples(fd, size, hasher, Buffer.alloc(SAMPLE_CHUNK), controller.signal, Buffer.alloc(SAMPLE_CHUNK)), { name: 'AbortError' });
+  } finally {
+    await fd.close();
+  }
+  assert.deepEqual(updates, [String(size).length, SAMPLE_CHUNK]);
+  assert.equal((await quickHashFile(patternPath(size))).quickHash, 'cfc1ccb5b2bae255');
 });

@@ -14,7 +14,8 @@ export const hashCommand: CliCommand = {
     const files = ctx.args.positionals.slice(1).map((f) => resolve(ctx.io.cwd, f));
     if (!files.length) throw new UsageError('hash needs at least one file');
     const full = hasFlag(ctx.args, 'full');
-    const pool = new HashPool(files.length >= 4 ? undefined : 0);
+    // A worker costs more to start than a few files take to hash; with more, every core hashes.
+    const pool = files.length >= 4 ? HashPool.forWholeMachine() : new HashPool(0);
     let failed = false;
     const rows: HashRow[] = [];
     try {

@@ -36,13 +36,29 @@ export interface SampleHasher {
   update(data: string | Uint8Array): unknown;
 }
 
-/** Feed `hasher` the quick-hash byte stream of an open file: its decimal size, then the samples. */
-export async function hashSamples(fd: fsp.FileHandle, size: number, hasher: SampleHasher, buffer: Buffer, signal?: AbortSignal): Promise<void> {
+/**
+ * Feed `hasher` the quick-hash byte stream of an open file: its decimal size, then the samples. With a
+ * second buffer the read of the next sample (on libuv's threads) overlaps the hashing of this one.
+ */
+export async function hashSamples(fd: fsp.FileHandle, size: number, hasher: SampleHasher, buffer: Buffer, signal?: AbortSignal, second?: Buffer): Promise<void> {
   hasher.update(String(size));
-  for (const [offset, length] of sampleRanges(size)) {
-    signal?.throwIfAborted();
-    await readExactly(fd, buffer, length, offset);
-    hasher.update(buffer.subarray(0, length));
+  const ranges = sampleRanges(size);
+  const buffers = second ? [buffer, second] : [buffer];
+  const read = (i: number) => readExactly(fd, buffers[i % buffers.length], ranges[i][1], ranges[i][0]);
+  let pending: Promise<void> | undefined = read(0);
+  try {
+    for (let i = 0; i < ranges.length; i++) {
+      await pending;
+      pending = undefined;
+      signal?.throwIfAborted();
+      if (second && i + 1 < ranges.length) pending = read(i + 1);
+      hasher.update(buffers[i % buffers.length].subarray(0, ranges[i][1]));
+      if (!second && i + 1 < ranges.length) pending = read(i + 1);
+    }
+  } finally {
+    // A read still in flight when hashing stops (aborted, or the hasher threw) must end before the
+    // caller closes the file and reuses the buffer; its own failure is not the one to report.
+    await pending?.catch(() => undefined);
   }
 }
 
@@ -50,12 +66,14 @@ export async function hashSamples(fd: fsp.FileHandle, size: number, hasher: Samp
 export async function quickHashFile(path: string): Promise<QuickHashResult> {
   const { fd, stat } = await openRegularFile(path);
   const buffer = spareBuffers.pop() ?? Buffer.allocUnsafeSlow(SAMPLE_CHUNK);
+  // The second buffer only where there is a next sample to read ahead (files above 30 MiB).
+  const second = stat.size > SAMPLE_THRESHOLD ? (spareBuffers.pop() ?? Buffer.allocUnsafeSlow(SAMPLE_CHUNK)) : undefined;
   try {
     const hasher = await newBlake3();
-    await hashSamples(fd, stat.size, hasher, buffer);
+    await hashSamples(fd, stat.size, hasher, buffer, undefined, second);
     return { size: stat.size, mtimeMs: stat.mtimeMs, quickHash: hasher.hex().slice(0, 16) };
   } finally {
-    if (spareBuffers.length < MAX_SPARE) spareBuffers.push(buffer);
+    for (const b of second ? [buffer, second] : [buffer]) if (spareBuffers.length < MAX_SPARE) spareBuffers.push(b);
     await fd.close();
   }
 }
