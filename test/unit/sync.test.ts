@@ -217,3 +217,16 @@ test('a corrupt index file is set aside with a message and rebuilt', async () =>
   assert.equal((await IndexStore.open(path)).snapshot().locations.length, 1);
   rmSync(join(dir, aside[0]));
 });
+
+test('a sync that also hashes in this thread (the CLI) indexes the same hashes as one hashing on workers only', async () => {
+  const a = await fresh();
+  const b = await fresh();
+  for (const { models } of [a, b]) for (let i = 0; i < 12; i++) writeFile(join(models, `loras/set/${i}.safetensors`), `lora weights ${i}`.repeat(i * 1000 + 1));
+  const onWorkers = await syncRoots(a.store, [a.root]);
+  const alsoHere = await syncRoots(b.store, [b.root], { hashInThisThread: true });
+  assert.equal(onWorkers.hashed, 12);
+  assert.equal(alsoHere.hashed, 12);
+  const hashes = (store: IndexStore) => store.snapshot().locations.map((l) => `${l.relativePath} ${l.hash}`).sort();
+  assert.deepEqual(hashes(b.store), hashes(a.store));
+  assert.equal(new Set(hashes(b.store).map((h) => h.split(' ')[1])).size, 12);
+});

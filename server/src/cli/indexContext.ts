@@ -34,7 +34,7 @@ export function scopedLocations(snapshot: IndexSnapshot, roots: readonly ModelRo
 
 /** Incremental sync of the CLI's roots; warnings go to stderr. */
 export function syncCli(ctx: CliContext, store: IndexStore, roots: readonly ModelRoot[]): Promise<SyncReport> {
-  return syncRoots(store, roots, { log: cliLogger(ctx) });
+  return syncRoots(store, roots, { log: cliLogger(ctx), hashInThisThread: true });
 }
 
 /**

@@ -22,6 +22,8 @@ export interface SyncOptions {
   log?: Logger;
   /** Hash with this pool (kept open); by default a pool is made for the sync and closed after. */
   pool?: HashPool;
+  /** The default pool also hashes in this thread: for a process with nothing else to do (the CLI). */
+  hashInThisThread?: boolean;
 }
 
 export interface SyncReport {
@@ -94,7 +96,8 @@ export async function syncRoots(store: IndexStore, roots: readonly ModelRoot[], 
   let changed = false;
   options.onProgress?.(0, work);
   // Starting worker threads costs more than hashing a handful of files here.
-  const pool = options.pool ?? new HashPool(toHash.length >= 8 ? undefined : 0);
+  const pool =
+    options.pool ?? (toHash.length < 8 ? new HashPool(0) : options.hashInThisThread ? HashPool.forWholeMachine() : new HashPool());
   try {
     // A few files in flight per thread: the pool stays busy and a cancellation stops the queue at once.
     let next = 0;
