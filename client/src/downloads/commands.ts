@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import {
   CancelDownloadRequest,
+  categoryChoices,
   DownloadCommands,
   FindSourcesRequest,
   ListRepoFilesRequest,
@@ -23,7 +24,14 @@ import { formatBytes } from './model';
 import { requireDownloadTrust, startDownloads } from './task';
 import { setToken } from './tokens';
 
-const CATEGORIES = ['checkpoints', 'loras', 'vae', 'controlnet', 'clip', 'clip_vision', 'text_encoders', 'diffusion_models', 'unet', 'upscale_models', 'embeddings', 'ipadapter', 'style_models', 'gligen', 'hypernetworks'];
+/** A category for a download, one entry per folder ComfyUI reads (alias folders named in the description). */
+async function pickCategory(title: string, first?: string): Promise<string | undefined> {
+  const items: vscode.QuickPickItem[] = [
+    ...(first ? [{ label: first }] : []),
+    ...categoryChoices().map((c) => ({ label: c.category, description: c.aliases.length ? `also read from ${c.aliases.join(', ')}/` : undefined })),
+  ];
+  return (await vscode.window.showQuickPick(items, { title, ignoreFocusOut: true }))?.label;
+}
 
 async function downloadFromUrl(ctx: Ctx, url?: string): Promise<unknown> {
   requireDownloadTrust();
@@ -36,7 +44,7 @@ async function downloadFromUrl(ctx: Ctx, url?: string): Promise<unknown> {
   });
   if (!url) return undefined;
   const auto = 'Let CivitAI tell (model type)';
-  const category = await vscode.window.showQuickPick([auto, ...CATEGORIES], { title: 'Model folder (category)', ignoreFocusOut: true });
+  const category = await pickCategory('Model folder (category)', auto);
   if (!category) return undefined;
   return startDownloads(ctx, [{ url: url.trim(), ...(category === auto ? {} : { category }) }]);
 }
@@ -187,7 +195,7 @@ async function searchOnline(ctx: Ctx, query?: string): Promise<unknown> {
     hit = { ...hit, fileName: file.file.path.split('/').pop(), size: file.file.size, sha256: file.file.sha256, downloadUrl: file.file.downloadUrl };
   }
   if (!hit.downloadUrl) return vscode.env.openExternal(vscode.Uri.parse(hit.pageUrl));
-  const category = hit.category ?? (await vscode.window.showQuickPick(CATEGORIES, { title: `Model folder for ${hit.fileName ?? hit.title}` }));
+  const category = hit.category ?? (await pickCategory(`Model folder for ${hit.fileName ?? hit.title}`));
   if (!category) return undefined;
   const item: DownloadItem = { url: hit.downloadUrl, category, ...(hit.fileName ? { fileName: hit.fileName } : {}), ...(hit.sha256 ? { sha256: hit.sha256.toLowerCase() } : {}) };
   return startDownloads(ctx, [item]);
