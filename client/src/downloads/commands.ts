@@ -174,7 +174,14 @@ async function searchOnline(ctx: Ctx, query?: string): Promise<unknown> {
   const { hits, errors } = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Searching CivitAI and Hugging Face for '${query}'`, cancellable: true }, (_p, token) =>
     ctx.client.sendRequest(SearchOnlineRequest.type, { query: query!.trim() }, token),
   );
-  for (const e of errors) void vscode.window.showWarningMessage(`Comfy Models: ${e}`);
+  // One message, not a toast per provider plus an empty picker: offline, both providers fail alike.
+  if (!hits.length) {
+    const why = errors.length ? `: ${errors.join('; ')}` : '.';
+    const text = `Comfy Models: ${errors.length ? 'Search Online found nothing' : `no online results for '${query}'`}${why}`;
+    void (errors.length ? vscode.window.showErrorMessage(text) : vscode.window.showInformationMessage(text));
+    return { hits, errors };
+  }
+  if (errors.length) void vscode.window.showWarningMessage(`Comfy Models: some online results are missing: ${errors.join('; ')}`);
   const items: HitPick[] = hits.map((hit) => ({
     hit,
     label: hit.fileName ?? hit.title,
