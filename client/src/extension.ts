@@ -106,7 +106,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<ComfyM
   );
   const ctx: Ctx = { extension: context, log, client, statusBar, views, downloads, start };
   context.subscriptions.push(...registerCommands(ctx), ...registerShare(ctx), registerDownloadTasks(ctx), watchTokens(ctx));
-  trackWalkthrough(views, downloads, context.subscriptions);
+  trackWalkthrough(views, downloads, statusEmitter.event, context.globalState, context.subscriptions);
   context.subscriptions.push(watchOpenDocuments((doc) => void start(`${vscode.workspace.asRelativePath(doc.uri)} is open`).catch(() => undefined)));
 
   const scan = new vscode.CancellationTokenSource();

@@ -18,6 +18,7 @@ import { createRequire } from 'node:module';
 import { createHash } from 'node:crypto';
 
 const TIME_LIMIT_MS = Number(process.env.COMFY_E2E_TIME_LIMIT_MS || 20 * 60_000);
+const UI_WAIT_BOUND_MS = 5 * 60_000;
 const EXTENSION_ID = 'comfy-models.comfy-models';
 const suiteEntry = join(repoRoot, 'out', 'test', 'e2e', 'suite', 'index.js');
 const plainSuiteEntry = join(repoRoot, 'out', 'test', 'e2e', 'suite', 'plain', 'index.js');
@@ -137,6 +138,9 @@ async function main() {
   const browser = await launchBrowser();
   cleanups.push(browser.close);
   page = browser.page;
+  // UI checks wait on the state they need (a row, a widget, a check mark), never on a budget of their own:
+  // this one generous bound per wait only turns a state that never comes into a failure with a screenshot.
+  page.setDefaultTimeout(UI_WAIT_BOUND_MS);
   const consoleErrors = [];
   page.on('console', (msg) => msg.type() === 'error' && consoleErrors.push(msg.text()));
   const automationExit = new Promise((resolve) => page.exposeFunction('codeAutomationExit', (code) => resolve(code)));

@@ -5,7 +5,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { artifactsDir } from '../paths.mjs';
 
-const VISIBLE = { state: 'visible', timeout: 30_000 };
+const VISIBLE = { state: 'visible' };
 
 async function keep(page, name) {
   mkdirSync(artifactsDir, { recursive: true });
@@ -30,7 +30,7 @@ export default {
     await widget.filter({ hasText: /Download Missing Models — Total .* free in .*models-2/ }).waitFor(VISIBLE);
     await keep(page, 'download-missing-plan-changed');
     await page.keyboard.press('Escape');
-    await widget.waitFor({ state: 'hidden', timeout: 30_000 });
+    await widget.waitFor({ state: 'hidden' });
   },
 
   // The terminal's text is drawn on a canvas (the in-host test reads it through the pseudoterminal):

@@ -6,7 +6,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { artifactsDir } from '../paths.mjs';
 
-const VISIBLE = { state: 'visible', timeout: 30_000 };
+const VISIBLE = { state: 'visible' };
 const EMBEDDED_TAB = 'ComfyUI_00042_.png.workflow.json';
 
 async function keep(page, name) {
@@ -33,6 +33,6 @@ export default {
     const tab = group.locator('.tab', { hasText: EMBEDDED_TAB });
     await tab.hover();
     await tab.locator('.tab-actions .action-label').first().click();
-    await group.waitFor({ state: 'detached', timeout: 30_000 });
+    await group.waitFor({ state: 'detached' });
   },
 };

@@ -6,9 +6,9 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { artifactsDir } from '../paths.mjs';
 
-const VISIBLE = { state: 'visible', timeout: 30_000 };
+const VISIBLE = { state: 'visible' };
 /** Switching to (and from) the big library re-syncs 100,000 files on a shared machine. */
-const SYNCED = { state: 'visible', timeout: 240_000 };
+const SYNCED = { state: 'visible' };
 
 async function keep(page, name) {
   mkdirSync(artifactsDir, { recursive: true });
