@@ -47,4 +47,15 @@ export default {
     await row.first().waitFor(VISIBLE);
     await keep(page, 'downloads-view');
   },
+
+  'a finished download\'s context menu offers Reveal (and Remove)': async (page) => {
+    const row = page.locator('.monaco-list-row').filter({ hasText: 'flux_ae.safetensors' }).filter({ hasText: /finished/ }).first();
+    await row.click({ button: 'right' });
+    const menu = page.locator('.context-view .monaco-menu');
+    await menu.locator('.action-label', { hasText: 'Reveal Downloaded File' }).first().waitFor(VISIBLE);
+    await menu.locator('.action-label', { hasText: 'Remove from List' }).first().waitFor(VISIBLE);
+    await keep(page, 'downloads-context-menu');
+    await page.keyboard.press('Escape');
+    await menu.waitFor({ state: 'detached' });
+  },
 };
