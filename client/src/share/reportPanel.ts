@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { DownloadCommands, ManifestModelsRequest, ShareCommands, type DownloadItem, type HealthResult, type InstallPlanResult } from '../../../server/src/protocol';
 import type { Ctx } from '../ctx';
+import { showManifestEntry } from '../modelActions';
 import { healthPage, installPlanPage, reportDocument, type ReportAction, type ReportOptions, type ReportPage } from './reportHtml';
 
 export type ReportKind = 'health' | 'plan';
@@ -86,7 +87,7 @@ export class ReportPanels implements vscode.Disposable {
         return true;
       }
       case 'openManifestEntry':
-        return shown.manifestUri ? openManifestEntry(shown.manifestUri, message.arg) : false;
+        return shown.manifestUri ? showManifestEntry(shown.manifestUri, message.arg) : false;
       default:
         return false;
     }
@@ -133,15 +134,4 @@ export class ReportPanels implements vscode.Disposable {
     shown.panel.reveal(undefined, false);
     return shown.panel;
   }
-}
-
-/** Open the manifest with the entry of `hash` selected (its quoted key). */
-async function openManifestEntry(manifest: vscode.Uri, hash: string): Promise<boolean> {
-  const doc = await vscode.workspace.openTextDocument(manifest);
-  const at = doc.getText().indexOf(`"${hash}"`);
-  if (at < 0) return false;
-  const start = doc.positionAt(at + 1);
-  const range = new vscode.Range(start, start.translate(0, hash.length));
-  await vscode.window.showTextDocument(doc, { selection: range, preview: false });
-  return true;
 }
