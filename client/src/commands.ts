@@ -9,6 +9,7 @@ import {
   addToManifest, computeFullHashes, deleteCopy, listManifestModels, modelArg, modelRefOf, removeFromManifest, revealInView, showDuplicates, showSources,
 } from './modelActions';
 import { resolveReferenceInteractively, searchModels } from './palette';
+import { commandRan } from './walkthrough';
 import { filterModels, setGrouping } from './views/modelsFilter';
 import { fixReference, openReference } from './views/workflowActions';
 
@@ -136,6 +137,7 @@ export function registerCommands(ctx: Ctx): vscode.Disposable[] {
   return Object.entries(COMMANDS).map(([id, handler]) =>
     vscode.commands.registerCommand(id, async (...args: unknown[]) => {
       try {
+        commandRan(id);
         // Every Comfy Models command is a reason to run the server.
         await ctx.start(`command ${id}`);
         return await handler(ctx, ...args);

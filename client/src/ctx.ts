@@ -3,6 +3,7 @@
 import type * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import type { StatusResult } from '../../server/src/protocol';
+import type { ReportPanels } from './share/reportPanel';
 import type { IndexStatusBar } from './statusBar';
 import type { DownloadsModel } from './downloads/model';
 import type { ModelNode, ModelsTree } from './views/modelsTree';
@@ -22,6 +23,8 @@ export interface Ctx {
   /** The server's downloads, as the client last heard of them. */
   readonly downloads: DownloadsModel;
   readonly views: Views;
+  /** Library Health and Install Plan, read-only panels with actions. */
+  readonly reports: ReportPanels;
   /** Start the language server if it is not running yet (`why` goes to the log); resolves once it answered. */
   start(why: string): Promise<StatusResult>;
 }

@@ -16,6 +16,7 @@ import { DownloadsTreeProvider } from './views/downloadsView';
 import type { DownloadPlan } from '../../server/src/protocol';
 import { registerShare } from './share/register';
 import { createViews, indexChanged, listenForChanges } from './views/register';
+import { ReportPanels } from './share/reportPanel';
 import { trackWalkthrough } from './walkthrough';
 
 const SIDEBAR_SHOWN = 'comfyModels.sidebarShown';
@@ -104,9 +105,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<ComfyM
     downloadsView,
     context.subscriptions,
   );
-  const ctx: Ctx = { extension: context, log, client, statusBar, views, downloads, start };
+  const reports = new ReportPanels(() => ctx);
+  context.subscriptions.push(reports);
+  const ctx: Ctx = { extension: context, log, client, statusBar, views, downloads, reports, start };
   context.subscriptions.push(...registerCommands(ctx), ...registerShare(ctx), registerDownloadTasks(ctx), watchTokens(ctx));
-  trackWalkthrough(views, downloads, context.subscriptions);
+  trackWalkthrough(views, downloads, statusEmitter.event, context.globalState, context.subscriptions);
   context.subscriptions.push(watchOpenDocuments((doc) => void start(`${vscode.workspace.asRelativePath(doc.uri)} is open`).catch(() => undefined)));
 
   const scan = new vscode.CancellationTokenSource();

@@ -95,16 +95,31 @@ export async function listManifestModels(ctx: Ctx): Promise<void> {
   const list = await ctx.client.sendRequest(ManifestModelsRequest.type, { near: activeFile() });
   if (!list.manifestUri) return void vscode.window.showInformationMessage('Comfy Models: open a folder first; its pyproject.toml is the manifest.');
   if (!list.models.length) return void vscode.window.showInformationMessage(`Comfy Models: ${vscode.Uri.parse(list.manifestUri).fsPath} lists no models.`);
+  const manifest = vscode.Uri.parse(list.manifestUri);
   const pick = await vscode.window.showQuickPick(
     list.models.map((m) => ({
       label: `$(${m.local ? 'pass' : 'cloud-download'}) ${m.filename}`,
       description: `${m.category} · ${m.table}${m.local ? '' : ' · not on this machine'}`,
       detail: m.hash,
-      hash: m.hash,
+      model: m,
     })),
-    { title: `Models in ${vscode.Uri.parse(list.manifestUri).fsPath}` },
+    { title: `Models in ${manifest.fsPath}` },
   );
-  if (pick) await revealInView(ctx, { hash: pick.hash, name: pick.label });
+  if (!pick) return;
+  // The model's own name, not the label (which carries the icon); a model with no file here has no row
+  // in the Models view, so its manifest entry is shown instead of an empty view.
+  if (pick.model.local) await revealInView(ctx, { hash: pick.model.hash, name: pick.model.filename });
+  else await showManifestEntry(manifest, pick.model.hash);
+}
+
+/** Open the manifest with the entry of `hash` (its quoted key) selected. */
+export async function showManifestEntry(manifest: vscode.Uri, hash: string): Promise<boolean> {
+  const doc = await vscode.workspace.openTextDocument(manifest);
+  const at = doc.getText().indexOf(`"${hash}"`);
+  if (at < 0) return false;
+  const start = doc.positionAt(at + 1);
+  await vscode.window.showTextDocument(doc, { selection: new vscode.Range(start, start.translate(0, hash.length)), preview: false });
+  return true;
 }
 
 export async function showSources(ctx: Ctx, arg: unknown): Promise<void> {

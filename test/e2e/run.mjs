@@ -14,10 +14,10 @@ import { packageAndCheck } from './package.mjs';
 import { artifactsDir, repoRoot } from './paths.mjs';
 import { writeBigLibrary } from './bigLibrary.mjs';
 import { writeWorkspace } from './workspace.mjs';
-import { createRequire } from 'node:module';
-import { createHash } from 'node:crypto';
+import { startDownloadStandIns } from './standIns.mjs';
 
 const TIME_LIMIT_MS = Number(process.env.COMFY_E2E_TIME_LIMIT_MS || 20 * 60_000);
+const UI_WAIT_BOUND_MS = 5 * 60_000;
 const EXTENSION_ID = 'comfy-models.comfy-models';
 const suiteEntry = join(repoRoot, 'out', 'test', 'e2e', 'suite', 'index.js');
 const plainSuiteEntry = join(repoRoot, 'out', 'test', 'e2e', 'suite', 'plain', 'index.js');
@@ -125,7 +125,9 @@ async function main() {
     }
   });
 
-  const fixture = await writeWorkspace(join(e2eDir, 'workspace'), { downloads: await startDownloadStandIns() });
+  const standIns = await startDownloadStandIns();
+  cleanups.push(standIns.close);
+  const fixture = await writeWorkspace(join(e2eDir, 'workspace'), { downloads: standIns.downloads });
   fixture.big = await writeBigLibrary(join(e2eDir, 'big'));
   writeFileSync(join(e2eDir, FIXTURE_FILE), JSON.stringify(fixture, null, 2));
   const dirs = codeServerDirs();
@@ -137,6 +139,9 @@ async function main() {
   const browser = await launchBrowser();
   cleanups.push(browser.close);
   page = browser.page;
+  // UI checks wait on the state they need (a row, a widget, a check mark), never on a budget of their own:
+  // this one generous bound per wait only turns a state that never comes into a failure with a screenshot.
+  page.setDefaultTimeout(UI_WAIT_BOUND_MS);
   const consoleErrors = [];
   page.on('console', (msg) => msg.type() === 'error' && consoleErrors.push(msg.text()));
   const automationExit = new Promise((resolve) => page.exposeFunction('codeAutomationExit', (code) => resolve(code)));
@@ -164,30 +169,6 @@ async function main() {
   }
   await plainFolder(server, e2eDir);
   await finish();
-}
-
-/**
- * Loopback stand-ins for Hugging Face and its CDN (test/helpers/standins.ts, compiled): the workspace's
- * provider settings point at them, so the download quick fix and plan never leave 127.0.0.1.
- */
-async function startDownloadStandIns() {
-  const { startStandIns } = createRequire(import.meta.url)(join(repoRoot, 'out', 'test', 'helpers', 'standins.js'));
-  const s = await startStandIns();
-  cleanups.push(() => s.close());
-  // Deterministic bytes, large enough for the task terminal to show progress.
-  const data = Buffer.alloc(24 * 1024 * 1024);
-  for (let i = 0; i < data.length; i += 4) data.writeUInt32LE((i * 2654435761) >>> 0, i);
-  const clip = Buffer.from('a small text encoder for the plan');
-  const vae = await s.hub.addFile({ repo: 'comfy-demo/flux', path: 'flux_ae.safetensors', data });
-  const clipUrl = await s.hub.addFile({ repo: 'comfy-demo/flux', path: 'clip_l_demo.safetensors', data: clip });
-  return {
-    civitaiBaseUrl: s.endpoints.civitaiBaseUrl,
-    huggingFaceEndpoint: s.endpoints.huggingFaceEndpoint,
-    urls: { vae, clip: clipUrl },
-    vaeSha256: createHash('sha256').update(data).digest('hex'),
-    vaeSize: data.length,
-    clipSize: clip.length,
-  };
 }
 
 /**

@@ -2,10 +2,11 @@
 // exercise each resolution outcome, a pyproject.toml manifest, and a tiny model library of
 // generated safetensors-shaped files. Everything here is written by the project (never the corpus).
 //
-//   writeWorkspace(root, { downloads? }) -> fixture: { folder, modelsDir, secondModelsDir, indexPath, workflows, models, downloads? }
+//   writeWorkspace(root, { downloads? }) -> fixture: { folder, modelsDir, secondModelsDir, indexPath, workflows, models, embeddedImage, downloads? }
 // With `downloads` (the e2e run's loopback stand-ins for CivitAI / Hugging Face), the provider settings
-// point at them and two workflows carry `models` metadata URLs on them; the demo uses the real hosts.
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+// point at them and two workflows carry `models` metadata URLs on them (npm start does this too); without,
+// the URLs name the real hosts.
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { deflateSync } from 'node:zlib';
 import { blake3 } from 'hash-wasm';
@@ -44,8 +45,8 @@ const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
 });
 const crc32 = (buf) => (buf.reduce((c, b) => CRC_TABLE[(c ^ b) & 0xff] ^ (c >>> 8), 0xffffffff) ^ 0xffffffff) >>> 0;
 
-/** An RGB PNG of `size`² pixels coloured by `pixel(x, y) -> [r, g, b]`. */
-function png(size, pixel) {
+/** An RGB PNG of `size`² pixels coloured by `pixel(x, y) -> [r, g, b]`, with `texts` as tEXt chunks (keyword -> text). */
+function png(size, pixel, texts = {}) {
   const chunk = (type, data) => {
     const len = Buffer.alloc(4);
     len.writeUInt32BE(data.length);
@@ -60,7 +61,9 @@ function png(size, pixel) {
   ihdr.set([8, 2, 0, 0, 0], 8); // 8-bit RGB
   const rows = [];
   for (let y = 0; y < size; y++) rows.push(Buffer.from([0, ...Array.from({ length: size }, (_, x) => pixel(x, y)).flat()]));
-  return Buffer.concat([Buffer.from('89504e470d0a1a0a', 'hex'), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(Buffer.concat(rows))), chunk('IEND', Buffer.alloc(0))]);
+  // ComfyUI writes its `prompt` and `workflow` JSON as tEXt chunks (Latin-1 keyword, NUL, UTF-8 text).
+  const text = Object.entries(texts).map(([keyword, value]) => chunk('tEXt', Buffer.concat([Buffer.from(`${keyword}\0`, 'latin1'), Buffer.from(value, 'utf8')])));
+  return Buffer.concat([Buffer.from('89504e470d0a1a0a', 'hex'), chunk('IHDR', ihdr), ...text, chunk('IDAT', deflateSync(Buffer.concat(rows))), chunk('IEND', Buffer.alloc(0))]);
 }
 
 /** The preview image the demo's SD 1.5 LoRA has beside it (`<stem>.preview.png`): a watercolour-ish wash. */
@@ -223,6 +226,11 @@ export async function writeWorkspace(root, { downloads } = {}) {
     write(join(root, relativePath), `${JSON.stringify(json, null, 2)}\n`);
     fixture.workflows[key] = join(root, relativePath);
   }
+  // An image as ComfyUI saves it, its workflow inside (the one that downloads its VAE): "Open Embedded
+  // Workflow" on it shows the workflow read-only with its missing model.
+  fixture.embeddedImage = join(root, 'output', 'ComfyUI_00001_.png');
+  const embedded = JSON.parse(readFileSync(fixture.workflows.download, 'utf8'));
+  write(fixture.embeddedImage, png(64, (x, y) => [40 + 3 * x, 90 + 2 * y, 160], { prompt: '{}', workflow: JSON.stringify(embedded) }));
   write(join(root, 'pyproject.toml'), pyproject(fixture.models));
   mkdirSync(dirname(fixture.indexPath), { recursive: true });
   write(join(root, '.vscode', 'settings.json'), `${JSON.stringify(workspaceSettings(fixture, downloads), null, 2)}\n`);

@@ -319,3 +319,20 @@ test('online search lists CivitAI files (type, base model, size, URL) and Huggin
     await sess.dispose();
   }
 });
+
+test('online search while both providers are unreachable: no hits, and one error per provider that names it', async () => {
+  const { dir, models, ws } = library();
+  // Port 9 of the loopback: nothing listens there, as when the machine is offline.
+  const offline = { ...settingsFor(models, dir), civitai: { baseUrl: 'http://127.0.0.1:9' }, huggingface: { endpoint: 'http://127.0.0.1:9' } };
+  const sess = await startSession(dir, offline, ws, undefined, { vscodeClient: true });
+  try {
+    await sess.nextStatus((st) => st.state === 'idle' && st.locations >= 1);
+    const { hits, errors } = await sess.h.client.sendRequest(SearchOnlineRequest.type, { query: 'anime' });
+    assert.deepEqual(hits, []);
+    assert.equal(errors.length, 2);
+    assert.match(errors[0], /^CivitAI: .*network error/);
+    assert.match(errors[1], /^Hugging Face: .*network error/);
+  } finally {
+    await sess.dispose();
+  }
+});

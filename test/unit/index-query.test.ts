@@ -32,6 +32,28 @@ test('search filters by category (aliases folded) and honours the limit', () => 
   assert.equal(snap.search('', { category: 'loras' }).length, 2);
 });
 
+test('search results of equal relevance come by category, then name (not by name length)', () => {
+  // Empty query: every model is equally relevant, so the palette lists them by category and name.
+  assert.deepEqual(snap.search('').map((h) => h.location.relativePath), [
+    'checkpoints/sd_xl_base_1.0.safetensors',
+    'checkpoints/SDXL/juggernautXL_v9.safetensors',
+    'loras/detail.safetensors',
+    'loras/xl/detail_tweaker_xl.safetensors',
+    'vae/sdxl_vae.safetensors',
+  ]);
+  // Three file names that start with "xl" score the same: category, then name decide (not the shortest name).
+  const tied = new IndexSnapshot(2, [
+    loc('vae/xl_b.safetensors', '1111000011112222'),
+    loc('loras/xl_bb.safetensors', '2222000011112222'),
+    loc('loras/xl_a_long_name.safetensors', '3333000011112222'),
+  ]);
+  assert.deepEqual(tied.search('xl').map((h) => h.location.relativePath), [
+    'loras/xl_a_long_name.safetensors',
+    'loras/xl_bb.safetensors',
+    'vae/xl_b.safetensors',
+  ]);
+});
+
 test('IndexQuery lookups: by name (case-sensitive and not), file name, hash, full hash, category', () => {
   assert.equal(snap.byName('checkpoints', 'SDXL/juggernautXL_v9.safetensors').length, 1);
   assert.equal(snap.byName('checkpoints', 'sdxl/juggernautxl_v9.safetensors').length, 0);

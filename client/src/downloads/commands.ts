@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import {
   CancelDownloadRequest,
+  categoryChoices,
   DownloadCommands,
   FindSourcesRequest,
   ListRepoFilesRequest,
@@ -23,7 +24,14 @@ import { formatBytes } from './model';
 import { requireDownloadTrust, startDownloads } from './task';
 import { setToken } from './tokens';
 
-const CATEGORIES = ['checkpoints', 'loras', 'vae', 'controlnet', 'clip', 'clip_vision', 'text_encoders', 'diffusion_models', 'unet', 'upscale_models', 'embeddings', 'ipadapter', 'style_models', 'gligen', 'hypernetworks'];
+/** A category for a download, one entry per folder ComfyUI reads (alias folders named in the description). */
+async function pickCategory(title: string, first?: string): Promise<string | undefined> {
+  const items: vscode.QuickPickItem[] = [
+    ...(first ? [{ label: first }] : []),
+    ...categoryChoices().map((c) => ({ label: c.category, description: c.aliases.length ? `also read from ${c.aliases.join(', ')}/` : undefined })),
+  ];
+  return (await vscode.window.showQuickPick(items, { title, ignoreFocusOut: true }))?.label;
+}
 
 async function downloadFromUrl(ctx: Ctx, url?: string): Promise<unknown> {
   requireDownloadTrust();
@@ -36,7 +44,7 @@ async function downloadFromUrl(ctx: Ctx, url?: string): Promise<unknown> {
   });
   if (!url) return undefined;
   const auto = 'Let CivitAI tell (model type)';
-  const category = await vscode.window.showQuickPick([auto, ...CATEGORIES], { title: 'Model folder (category)', ignoreFocusOut: true });
+  const category = await pickCategory('Model folder (category)', auto);
   if (!category) return undefined;
   return startDownloads(ctx, [{ url: url.trim(), ...(category === auto ? {} : { category }) }]);
 }
@@ -166,7 +174,14 @@ async function searchOnline(ctx: Ctx, query?: string): Promise<unknown> {
   const { hits, errors } = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Searching CivitAI and Hugging Face for '${query}'`, cancellable: true }, (_p, token) =>
     ctx.client.sendRequest(SearchOnlineRequest.type, { query: query!.trim() }, token),
   );
-  for (const e of errors) void vscode.window.showWarningMessage(`Comfy Models: ${e}`);
+  // One message, not a toast per provider plus an empty picker: offline, both providers fail alike.
+  if (!hits.length) {
+    const why = errors.length ? `: ${errors.join('; ')}` : '.';
+    const text = `Comfy Models: ${errors.length ? 'Search Online found nothing' : `no online results for '${query}'`}${why}`;
+    void (errors.length ? vscode.window.showErrorMessage(text) : vscode.window.showInformationMessage(text));
+    return { hits, errors };
+  }
+  if (errors.length) void vscode.window.showWarningMessage(`Comfy Models: some online results are missing: ${errors.join('; ')}`);
   const items: HitPick[] = hits.map((hit) => ({
     hit,
     label: hit.fileName ?? hit.title,
@@ -187,7 +202,7 @@ async function searchOnline(ctx: Ctx, query?: string): Promise<unknown> {
     hit = { ...hit, fileName: file.file.path.split('/').pop(), size: file.file.size, sha256: file.file.sha256, downloadUrl: file.file.downloadUrl };
   }
   if (!hit.downloadUrl) return vscode.env.openExternal(vscode.Uri.parse(hit.pageUrl));
-  const category = hit.category ?? (await vscode.window.showQuickPick(CATEGORIES, { title: `Model folder for ${hit.fileName ?? hit.title}` }));
+  const category = hit.category ?? (await pickCategory(`Model folder for ${hit.fileName ?? hit.title}`));
   if (!category) return undefined;
   const item: DownloadItem = { url: hit.downloadUrl, category, ...(hit.fileName ? { fileName: hit.fileName } : {}), ...(hit.sha256 ? { sha256: hit.sha256.toLowerCase() } : {}) };
   return startDownloads(ctx, [item]);

@@ -12,7 +12,6 @@ import type { Ctx } from '../ctx';
 import { pickModel } from '../palette';
 import { openEmbeddedWorkflow } from './embeddedWorkflow';
 import type { ManifestReportProvider, ReportNode, ReportRow } from './manifestReport';
-import { healthMarkdown, installPlanMarkdown } from './reports';
 
 /** Write actions refuse to run in an untrusted workspace (their menus are hidden there too). */
 function requireTrust(what: string): void {
@@ -86,12 +85,6 @@ async function deleteCopy(ctx: Ctx, file: string): Promise<boolean> {
   if (ok !== 'Delete') return false;
   await ctx.client.sendRequest(DeleteDuplicateRequest.type, { path: file });
   return true;
-}
-
-async function showMarkdown(content: string): Promise<vscode.TextDocument> {
-  const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content });
-  await vscode.window.showTextDocument(doc, { preview: false });
-  return doc;
 }
 
 export const SHARE_COMMANDS: Record<string, CommandHandler> = {
@@ -174,7 +167,7 @@ export const SHARE_COMMANDS: Record<string, CommandHandler> = {
     const uri = typeof arg === 'string' ? arg : arg instanceof vscode.Uri ? arg.toString() : vscode.window.activeTextEditor?.document.uri.toString();
     if (!uri) return void vscode.window.showInformationMessage('Open a workflow first.');
     const plan = await ctx.client.sendRequest(InstallPlanRequest.type, { uri });
-    await showMarkdown(installPlanMarkdown(plan));
+    await ctx.reports.showPlan(plan);
     return plan;
   },
 
@@ -186,17 +179,8 @@ export const SHARE_COMMANDS: Record<string, CommandHandler> = {
     const health = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Comfy Models: checking the library' }, (_p, token) =>
       ctx.client.sendRequest(HealthRequest.type, { projectDir: folder }, token),
     );
-    await showMarkdown(healthMarkdown(health));
-    if (health.duplicates.length) {
-      const pick = await vscode.window.showInformationMessage(`${health.duplicates.length} model(s) have duplicate copies.`, 'Delete a Duplicate Copy…');
-      if (pick) {
-        const copy = await vscode.window.showQuickPick(
-          health.duplicates.flatMap((d) => d.copies.map((c) => ({ label: path.basename(c), description: c, detail: `${formatSize(d.size)} · ${d.copies.length} copies`, path: c }))),
-          { placeHolder: 'Copy to delete (another copy stays)' },
-        );
-        if (copy) await deleteCopy(ctx, copy.path);
-      }
-    }
+    // Its duplicate copies carry a Delete button: no extra toast.
+    await ctx.reports.showHealth(health);
     return health;
   },
 

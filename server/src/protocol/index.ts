@@ -9,3 +9,4 @@ export * from './format';
 export * from './downloads';
 export * from './share';
 export * from './trees';
+export * from './categories';

@@ -182,9 +182,10 @@ export function registerDownloadRequests(connection: Connection, deps: DownloadR
     const hits: OnlineHit[] = [];
     const errors: string[] = [];
     const pages = await Promise.allSettled([civitai.search(query, { signal: controller.signal, limit: 20 }), huggingFace.search(query, { signal: controller.signal, limit: 20 })]);
-    for (const page of pages) {
+    for (const [i, page] of pages.entries()) {
       if (page.status === 'rejected') {
-        errors.push(page.reason instanceof Error ? page.reason.message : String(page.reason));
+        // Named by provider: offline, both fail with the same network error, and the user is told once.
+        errors.push(`${i === 0 ? 'CivitAI' : 'Hugging Face'}: ${page.reason instanceof Error ? page.reason.message : String(page.reason)}`);
         continue;
       }
       for (const h of page.value.items) {

@@ -5,7 +5,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { artifactsDir } from '../paths.mjs';
 
-const VISIBLE = { state: 'visible', timeout: 30_000 };
+const VISIBLE = { state: 'visible' };
 
 async function keep(page, name) {
   mkdirSync(artifactsDir, { recursive: true });
@@ -30,7 +30,7 @@ export default {
     await widget.filter({ hasText: /Download Missing Models — Total .* free in .*models-2/ }).waitFor(VISIBLE);
     await keep(page, 'download-missing-plan-changed');
     await page.keyboard.press('Escape');
-    await widget.waitFor({ state: 'hidden', timeout: 30_000 });
+    await widget.waitFor({ state: 'hidden' });
   },
 
   // The terminal's text is drawn on a canvas (the in-host test reads it through the pseudoterminal):
@@ -46,5 +46,16 @@ export default {
     const row = page.locator('.monaco-list-row').filter({ hasText: 'flux_ae.safetensors' }).filter({ hasText: /finished/ });
     await row.first().waitFor(VISIBLE);
     await keep(page, 'downloads-view');
+  },
+
+  'a finished download\'s context menu offers Reveal (and Remove)': async (page) => {
+    const row = page.locator('.monaco-list-row').filter({ hasText: 'flux_ae.safetensors' }).filter({ hasText: /finished/ }).first();
+    await row.click({ button: 'right' });
+    const menu = page.locator('.context-view .monaco-menu');
+    await menu.locator('.action-label', { hasText: 'Reveal Downloaded File' }).first().waitFor(VISIBLE);
+    await menu.locator('.action-label', { hasText: 'Remove from List' }).first().waitFor(VISIBLE);
+    await keep(page, 'downloads-context-menu');
+    await page.keyboard.press('Escape');
+    await menu.waitFor({ state: 'detached' });
   },
 };

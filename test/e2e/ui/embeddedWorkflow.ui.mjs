@@ -6,7 +6,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { artifactsDir } from '../paths.mjs';
 
-const VISIBLE = { state: 'visible', timeout: 30_000 };
+const VISIBLE = { state: 'visible' };
 const EMBEDDED_TAB = 'ComfyUI_00042_.png.workflow.json';
 
 async function keep(page, name) {
@@ -26,6 +26,16 @@ export default {
     await keep(page, 'manifest-report');
   },
 
+  'a Manifest Report row has a context menu with its action': async (page) => {
+    const pane = page.locator('.pane').filter({ has: page.locator('.pane-header', { hasText: 'Manifest Report' }) });
+    await pane.locator('.monaco-list-row').filter({ hasText: 'ip-adapter.bin' }).first().click({ button: 'right' });
+    const menu = page.locator('.context-view .monaco-menu');
+    await menu.locator('.action-label', { hasText: /^Download$/ }).first().waitFor(VISIBLE);
+    await keep(page, 'manifest-report-context-menu');
+    await page.keyboard.press('Escape');
+    await menu.waitFor({ state: 'detached' });
+  },
+
   'the workflow embedded in a PNG has a red squiggle under its missing model': async (page) => {
     const group = page.locator('.editor-group-container').filter({ has: page.locator('.tab.active', { hasText: EMBEDDED_TAB }) });
     await group.locator('.monaco-editor .view-overlays .squiggly-error').first().waitFor(VISIBLE);
@@ -33,6 +43,6 @@ export default {
     const tab = group.locator('.tab', { hasText: EMBEDDED_TAB });
     await tab.hover();
     await tab.locator('.tab-actions .action-label').first().click();
-    await group.waitFor({ state: 'detached', timeout: 30_000 });
+    await group.waitFor({ state: 'detached' });
   },
 };

@@ -5,7 +5,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { artifactsDir } from '../paths.mjs';
 
-const VISIBLE = { state: 'visible', timeout: 30_000 };
+const VISIBLE = { state: 'visible' };
 const SQUIGGLE = '.monaco-editor .view-overlays .squiggly-error';
 
 async function keep(page, name) {
@@ -53,6 +53,6 @@ export default {
     await input.locator('.monaco-list-row').filter({ hasText: 'checkpoints/dreamshaper_8.safetensors' }).first().click();
     await input.locator('.monaco-list-row').filter({ hasText: "Replace with 'dreamshaper_8.safetensors'" }).first().click();
     await page.locator('.monaco-editor .view-line').filter({ hasText: '"dreamshaper_8.safetensors"' }).first().waitFor(VISIBLE);
-    await page.locator(SQUIGGLE).first().waitFor({ state: 'detached', timeout: 30_000 });
+    await page.locator(SQUIGGLE).first().waitFor({ state: 'detached' });
   },
 };

@@ -7,7 +7,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { artifactsDir } from '../paths.mjs';
 
-const VISIBLE = { state: 'visible', timeout: 30_000 };
+const VISIBLE = { state: 'visible' };
 const WARNING = '.monaco-editor .view-overlays .squiggly-warning';
 
 async function keep(page, name) {
@@ -21,7 +21,7 @@ export default {
     const lora = basename(fixture.models.sd15Lora.relativePath);
     // Open the workflow with Quick Open, as a user would.
     await page.keyboard.press('Escape');
-    await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 30_000 });
+    await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
     await page.keyboard.press('Control+P');
     await page.locator('.quick-input-widget input').waitFor(VISIBLE);
     await page.keyboard.type(workflow);
@@ -32,7 +32,7 @@ export default {
     // The LoRA is below the fold: go to its line (Ctrl+G), which scrolls it into view.
     const lineNumber = readFileSync(fixture.workflows.baseMismatch, 'utf8').split('\n').findIndex((l) => l.includes(lora)) + 1;
     assert.ok(lineNumber > 0, 'the LoRA is in the workflow');
-    await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 30_000 });
+    await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
     await page.keyboard.press('Control+G');
     await page.locator('.quick-input-widget input').waitFor(VISIBLE);
     await page.keyboard.type(String(lineNumber));
@@ -56,7 +56,7 @@ export default {
     // The preview: an <img> whose picture was loaded (a broken image has no natural width).
     const img = hover.locator('img').first();
     await img.waitFor(VISIBLE);
-    await page.waitForFunction((el) => el.complete && el.naturalWidth > 0, await img.elementHandle(), { timeout: 30_000 });
+    await page.waitForFunction((el) => el.complete && el.naturalWidth > 0, await img.elementHandle());
     assert.match(await img.getAttribute('src'), /watercolor-sd15\.preview\.png/);
     await keep(page, 'lora-base-model-hover');
   },

@@ -6,9 +6,9 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { artifactsDir } from '../paths.mjs';
 
-const VISIBLE = { state: 'visible', timeout: 30_000 };
+const VISIBLE = { state: 'visible' };
 /** Switching to (and from) the big library re-syncs 100,000 files on a shared machine. */
-const SYNCED = { state: 'visible', timeout: 240_000 };
+const SYNCED = { state: 'visible' };
 
 async function keep(page, name) {
   mkdirSync(artifactsDir, { recursive: true });
@@ -93,6 +93,25 @@ export default {
     await hit.filter({ hasText: fixture.models.sdxlVae.quickHash }).waitFor(VISIBLE);
     await keep(page, 'palette-by-hash');
     await page.keyboard.press('Escape');
+  },
+
+  '"List Manifest Models": picking a model shows it in the Models view, filtered by its name (no icon text)': async (page) => {
+    const input = page.locator('.quick-input-widget');
+    await page.keyboard.press('Escape');
+    await input.waitFor({ state: 'hidden' });
+    await page.keyboard.press('F1');
+    await input.locator('input').fill('>Comfy Models: List Manifest Models');
+    await row(input, 'Comfy Models: List Manifest Models').waitFor(VISIBLE);
+    await page.keyboard.press('Enter');
+    await input.locator('.quick-input-title', { hasText: 'Models in' }).waitFor(VISIBLE);
+    await row(input, 'sd_xl_base_1.0.safetensors').click();
+    const models = pane(page, 'Models');
+    await models.locator('.pane-header .description', { hasText: /^filter: sd_xl_base_1\.0\.safetensors$/ }).waitFor(VISIBLE);
+    await row(models, 'sd_xl_base_1.0.safetensors').waitFor(VISIBLE);
+    await keep(page, 'list-manifest-models-pick');
+    await models.hover();
+    await models.locator('.pane-header .action-label[aria-label="Clear Models Filter"]').click();
+    await models.locator('.pane-header .description').filter({ hasText: 'filter:' }).waitFor({ state: 'detached' });
   },
 
   'a 100,000-model index: the biggest category expands to its first page, "Show more…" loads the next': async (page, { fixture }) => {

@@ -2,7 +2,7 @@
 // where env = { fixture, consoleErrors }. They run after the in-host suite, in the same window.
 import assert from 'node:assert/strict';
 
-const VISIBLE = { state: 'visible', timeout: 30_000 };
+const VISIBLE = { state: 'visible' };
 
 export default {
   'the activity bar shows the Comfy Models container': async (page) => {

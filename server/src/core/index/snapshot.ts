@@ -290,7 +290,8 @@ export class IndexSnapshot implements IndexQuery {
       const score = q === '' ? 1 : this.score(loc, this.lowerNames[i], this.lowerFilenames[i], q, words, isHex);
       if (score > 0) hits.push({ location: loc, score });
     }
-    hits.sort((a, b) => b.score - a.score || a.location.name.length - b.location.name.length || a.location.name.localeCompare(b.location.name));
+    // Relevance first; equally relevant models as a user scans a list: by category, then name.
+    hits.sort((a, b) => b.score - a.score || (a.location.category ?? '').localeCompare(b.location.category ?? '') || a.location.name.localeCompare(b.location.name));
     return hits.slice(0, limit);
   }
 
