@@ -232,6 +232,55 @@ test('the Download quick fix (VS Code client only) names the workflow metadata U
   }
 });
 
+test('the demo\'s flux_ae.safetensors: the download the workflow names comes first and is the preferred fix; sdxl_vae is never offered', async () => {
+  const { dir, models, ws } = library();
+  writeFile(join(models, 'vae/sdxl_vae.safetensors'), 'an SDXL VAE');
+  const url = await s.hub.addFile({ repo: 'black-forest-labs/FLUX.1-dev', path: 'ae.safetensors', data: randomBytes(1000) });
+  const wf = join(ws, 'flux-download.json');
+  const text = JSON.stringify({
+    nodes: [uiNode(1, 'UNETLoader', ['flux1-dev.safetensors', 'default']), uiNode(2, 'VAELoader', ['flux_ae.safetensors'])],
+    links: [],
+    models: [{ name: 'flux_ae.safetensors', url, directory: 'vae' }],
+    version: 0.4,
+  });
+  writeFile(wf, text);
+  const sess = await session(dir, models, ws);
+  try {
+    await sess.nextStatus((st) => st.locations >= 2);
+    await sess.open(wf, text);
+    const missing = (await sess.pull(wf)).find((d) => d.code === 'missing-model' && String(d.message).includes('flux_ae'))!;
+    assert.ok(missing, 'flux_ae.safetensors is missing');
+    assert.doesNotMatch(String(missing.message), /sdxl_vae/);
+    const actions = (await sess.h.client.sendRequest(CodeActionRequest.type, { textDocument: { uri: sess.uri(wf) }, range: missing.range, context: { diagnostics: [missing] } })) as CodeAction[];
+    const titles = actions.map((a) => a.title);
+    assert.equal(titles[0], `Download 'flux_ae.safetensors' from ${new URL(url).host}`, titles.join(', '));
+    assert.deepEqual(actions.filter((a) => a.isPreferred).map((a) => a.title), [titles[0]]);
+    assert.ok(!titles.some((t) => t.includes('sdxl_vae')), titles.join(', '));
+  } finally {
+    await sess.dispose();
+  }
+});
+
+test('in a ComfyDock environment (pyproject.toml with its tables) the mapping is listed first and preferred for a same-family candidate', async () => {
+  const { dir, models, ws } = library();
+  writeFile(join(models, 'loras/add_detail_xl_v2.safetensors'), 'an SDXL LoRA');
+  writeFile(join(ws, 'pyproject.toml'), '[project]\nname = "env"\n\n[tool.comfydock]\ncomfyui_version = "v0.3.0"\n');
+  const wf = join(ws, 'wf.json');
+  const text = JSON.stringify({ nodes: [uiNode(1, 'LoraLoader', ['add_detail_xl.safetensors', 1, 1])], links: [], version: 0.4 });
+  writeFile(wf, text);
+  const sess = await session(dir, models, ws, downloadEvents(), false);
+  try {
+    await sess.nextStatus((st) => st.locations >= 2);
+    const { actions } = await missingModelActions(sess, wf, text);
+    assert.deepEqual(actions.map((a) => [a.title, a.isPreferred === true]), [
+      ["Map in pyproject.toml (workflow unchanged) to 'loras/add_detail_xl_v2.safetensors'", true],
+      ["Replace in workflow with 'add_detail_xl_v2.safetensors'", false],
+    ]);
+  } finally {
+    await sess.dispose();
+  }
+});
+
 test('other LSP clients are not offered the Download quick fix (it runs a VS Code command)', async () => {
   const { dir, models, ws } = library();
   const wf = join(ws, 'wf.json');

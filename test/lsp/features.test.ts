@@ -140,7 +140,7 @@ describe('language features on a workflow', () => {
     assert.equal(lenses?.[1].command?.command, 'comfyModels.searchIndex');
   });
 
-  test('"Map to indexed model" writes pyproject.toml (created) and the diagnostic is gone on the next pull', async () => {
+  test('"Map in pyproject.toml" writes pyproject.toml (created) and the diagnostic is gone on the next pull', async () => {
     const diags = await s.pull(wf);
     const missing = diags.find((d) => d.code === 'missing-model' && textAt(WORKFLOW, d) === 'sd_xl_base.safetensors')!;
     const actions = (await s.h.client.sendRequest(CodeActionRequest.type, {
@@ -149,13 +149,14 @@ describe('language features on a workflow', () => {
       context: { diagnostics: [missing] },
     })) as CodeAction[];
     const titles = actions.map((a) => a.title);
+    // No ComfyDock environment (no pyproject.toml yet): the fix that makes ComfyUI load it comes first, preferred.
     assert.deepEqual(titles, [
-      "Map to indexed model 'checkpoints/sd_xl_base_1.0.safetensors'",
-      "Replace with 'sd_xl_base_1.0.safetensors'",
+      "Replace in workflow with 'sd_xl_base_1.0.safetensors'",
+      "Map in pyproject.toml (workflow unchanged) to 'checkpoints/sd_xl_base_1.0.safetensors'",
       'Search model index…',
     ]);
-    const map = actions[0];
-    assert.equal(map.isPreferred, true);
+    assert.deepEqual(actions.map((a) => a.isPreferred === true), [true, false, false]);
+    const map = actions[1];
     const manifestPath = join(ws, 'pyproject.toml');
     assert.ok(!existsSync(manifestPath));
     assert.equal((map.edit!.documentChanges![0] as { kind: string }).kind, 'create');
@@ -171,8 +172,9 @@ describe('language features on a workflow', () => {
     await refreshed;
     const after = await s.pull(wf);
     const sameRef = after.filter((d) => textAt(WORKFLOW, d) === 'sd_xl_base.safetensors');
-    assert.deepEqual(sameRef.map((d) => d.code), ['mapped-path-differs'], 'only the hint that ComfyUI looks for the written name remains');
-    assert.equal(sameRef[0].severity, 4);
+    assert.deepEqual(sameRef.map((d) => d.code), ['mapped-path-differs'], 'only the note that ComfyUI looks for the written name remains');
+    assert.equal(sameRef[0].severity, 3, 'an Information diagnostic stays on the mapped value');
+    assert.match(String(sameRef[0].message), /workflow unchanged/);
   });
 
   test('hover on a manifest hash shows the model, its file and the workflows that map to it', async () => {
@@ -195,11 +197,11 @@ describe('language features on a workflow', () => {
     assert.deepEqual(typed.map((i) => i.relativePath), ['checkpoints/lonely.safetensors']);
   });
 
-  test('"Replace with" rewrites the value in the workflow JSON and the warning is gone', async () => {
+  test('"Replace in workflow with" rewrites the value in the workflow JSON and the warning is gone', async () => {
     const diags = await s.pull(wf);
     const wrong = diags.find((d) => d.code === 'wrong-folder')!;
     const actions = (await s.h.client.sendRequest(CodeActionRequest.type, { textDocument: { uri: s.uri(wf) }, range: wrong.range, context: { diagnostics: [wrong] } })) as CodeAction[];
-    const replace = actions.find((a) => a.title === "Replace with 'SDXL/detail.safetensors'")!;
+    const replace = actions.find((a) => a.title === "Replace in workflow with 'SDXL/detail.safetensors'")!;
     assert.ok(replace.isPreferred);
     const edits = replace.edit!.changes![s.uri(wf)];
     const text = applyTextEdits(WORKFLOW, edits);
@@ -249,7 +251,7 @@ describe('mapped models, manifests and broken input', () => {
       await s.open(wf, wfText);
       const missing = (await s.pull(wf)).find((d) => d.code === 'missing-model')!;
       const actions = (await s.h.client.sendRequest(CodeActionRequest.type, { textDocument: { uri: s.uri(wf) }, range: missing.range, context: { diagnostics: [missing] } })) as CodeAction[];
-      applyWorkspaceEditToDisk(actions.find((a) => a.title.startsWith('Map to indexed model'))!.edit!);
+      applyWorkspaceEditToDisk(actions.find((a) => a.title.startsWith('Map in pyproject.toml'))!.edit!);
       await s.h.client.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: s.uri(join(ws, 'pyproject.toml')), type: FileChangeType.Created }] });
       assert.deepEqual((await s.pull(wf)).map((d) => d.code), ['mapped-path-differs']);
 

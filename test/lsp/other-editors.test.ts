@@ -158,10 +158,10 @@ describe('a Neovim-like client: no workspace/configuration, no pulled diagnostic
       context: { diagnostics: missing },
     })) as CodeAction[];
     const titles = actions.map((a) => a.title);
-    assert.ok(titles.includes("Replace with 'sd_xl_base_1.0.safetensors'"), titles.join(', '));
-    assert.ok(titles.some((t) => t.startsWith('Map to indexed model')), titles.join(', '));
+    assert.ok(titles.includes("Replace in workflow with 'sd_xl_base_1.0.safetensors'"), titles.join(', '));
+    assert.ok(titles.some((t) => t.startsWith('Map in pyproject.toml')), titles.join(', '));
     assert.ok(actions.every((a) => !a.command), 'no action runs a client command');
-    const map = actions.find((a) => a.title.startsWith('Map to'))!;
+    const map = actions.find((a) => a.title.startsWith('Map in pyproject.toml'))!;
     assert.equal((map.edit!.documentChanges![0] as { kind: string }).kind, 'create');
     const lenses = await s.h.client.sendRequest(CodeLensRequest.type, { textDocument: { uri: s.uri(lib.wf) } });
     assert.equal(lenses?.length, 1);
@@ -206,7 +206,7 @@ describe('a minimal client (ALE-like): settings only through didChangeConfigurat
     })) as CodeAction[];
     assert.deepEqual(
       actions.map((a) => a.title),
-      ["Replace with 'sd_xl_base_1.0.safetensors'"],
+      ["Replace in workflow with 'sd_xl_base_1.0.safetensors'"],
     );
     const edit = actions[0].edit as WorkspaceEdit;
     assert.equal(edit.documentChanges, undefined);

@@ -38,7 +38,7 @@ test("a mapping fix offered before a CLI write is computed when applied: the CLI
     await s.open(wf, WORKFLOW);
     const missing = (await s.pull(wf)).find((d) => d.code === 'missing-model')!;
     const actions = (await s.h.client.sendRequest(CodeActionRequest.type, { textDocument: { uri: s.uri(wf) }, range: missing.range, context: { diagnostics: [missing] } })) as CodeAction[];
-    const offered = actions.find((a) => a.title.startsWith('Map to indexed model'))!;
+    const offered = actions.find((a) => a.title.startsWith('Map in pyproject.toml'))!;
     assert.equal(offered.edit, undefined, 'the edit waits for codeAction/resolve');
 
     // Meanwhile, another process adds a model to the same file.

@@ -90,14 +90,14 @@ describe('Neovim (built-in LSP client, no plugins)', () => {
       for _, a in ipairs(actions) do
         table.insert(out.titles, a.title)
         if a.command then table.insert(out.commands, type(a.command) == 'table' and a.command.command or a.command) end
-        if a.title == "Replace with '" .. cfg.candidate .. "'" then replace = a end
+        if a.title == "Replace in workflow with '" .. cfg.candidate .. "'" then replace = a end
       end
       assert(replace, 'no Replace action among ' .. vim.inspect(out.titles))
       vim.lsp.util.apply_workspace_edit(replace.edit, 'utf-16')
       out.line = vim.api.nvim_buf_get_lines(buf, d.lnum, d.lnum + 1, false)[1]
       out.cleared = vim.wait(cfg.waitMs, function() return missing() == nil and #vim.diagnostic.get(buf) == 0 end, 20)
     `);
-    assert.ok((result.titles as string[]).includes(`Replace with '${NEAR_MISS}'`));
+    assert.ok((result.titles as string[]).includes(`Replace in workflow with '${NEAR_MISS}'`));
     assert.deepEqual(result.commands, [], 'no action runs a command only the VS Code client has');
     assert.match(result.line as string, new RegExp(`"${NEAR_MISS.replace(/\./g, '\\.')}"`));
     assert.equal(result.cleared, true, 'the server published the fixed workflow without diagnostics');

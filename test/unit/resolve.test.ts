@@ -119,9 +119,8 @@ test('missing: fuzzy candidates of the same category, best first, with confidenc
   assert.deepEqual(res.candidates.map((c) => [c.relativePath, c.confidence]), [
     ['loras/add_detail_xl.safetensors', 'high'],
     ['loras/add-detail.safetensors', 'high'],
-    ['loras/detail_tweaker.safetensors', 'good'],
-    // ComfyDock's full-name ratio counts the shared extension: an unrelated file still scores 0.65.
-    ['loras/zzz.safetensors', 'good'],
+    ['loras/detail_tweaker.safetensors', 'possible'],
+    // Stems are compared, not the shared `.safetensors` (which lifted `zzz` to 0.65 when whole names were).
   ]);
   assert.ok(res.candidates.every((c, i, all) => c.score > 0.3 && (i === 0 || all[i - 1].score >= c.score)));
   const lib2 = libraryIndex(['checkpoints/realistic_vision_v51.safetensors', 'checkpoints/juggernaut_reborn.ckpt', 'checkpoints/deliberate_v2.safetensors']);
@@ -129,7 +128,7 @@ test('missing: fuzzy candidates of the same category, best first, with confidenc
   assert.deepEqual(fuzzyCandidates('juggernaut_xl.safetensors', lib2.byCategory('checkpoints')).map((c) => c.confidence)[0], 'good');
 });
 
-test('sequenceRatio equals Python difflib ratios; fuzzyScore adds 0.15 for a substring', () => {
+test('sequenceRatio equals Python difflib ratios; fuzzyScore compares stems and adds 0.15 for a substring', () => {
   // Vectors computed with CPython's difflib.SequenceMatcher(None, a, b).ratio().
   assert.equal(sequenceRatio('abcd', 'bcde'), 0.75);
   assert.equal(sequenceRatio('flux1-dev.safetensors', 'flux1-dev-fp8.safetensors'), 0.9130434782608695);
@@ -138,8 +137,10 @@ test('sequenceRatio equals Python difflib ratios; fuzzyScore adds 0.15 for a sub
   assert.equal(sequenceRatio('qwertyuiop', 'poiuytrewq'), 0.1);
   assert.equal(sequenceRatio('x', ''), 0);
   assert.equal(sequenceRatio('v1-5-pruned-emaonly.ckpt', 'v1-5-pruned.ckpt'), 0.8);
-  assert.equal(fuzzyScore('flux1-dev.safetensors', 'flux1-dev-fp8.safetensors'), 1);
-  assert.equal(fuzzyScore('qwertyuiop.pt', 'poiuytrewq.pt'), sequenceRatio('qwertyuiop.pt', 'poiuytrewq.pt'));
+  assert.equal(fuzzyScore('flux1-dev.safetensors', 'flux1-dev-fp8.safetensors'), sequenceRatio('flux1-dev', 'flux1-dev-fp8') + 0.15);
+  assert.equal(fuzzyScore('qwertyuiop.pt', 'poiuytrewq.pt'), 0.1);
+  assert.equal(fuzzyScore('ae.safetensors', 'sdxl_vae.safetensors'), sequenceRatio('ae', 'sdxl_vae') + 0.15);
+  assert.ok(fuzzyScore('zzz.safetensors', 'add_detail.safetensors') < 0.3);
 });
 
 test('fuzzy search over 100,000 names: exact scores, best first', () => {

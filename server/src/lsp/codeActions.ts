@@ -48,6 +48,19 @@ export interface MapActionData {
 }
 
 const MAX_CANDIDATE_FIXES = 3;
+
+/** The fixes' titles say what they change: the workflow, or only pyproject.toml. */
+export const mapTitle = (relativePath: string): string => `Map in pyproject.toml (workflow unchanged) to '${relativePath}'`;
+export const replaceTitle = (name: string): string => `Replace in workflow with '${name}'`;
+
+/**
+ * A ComfyDock / comfygit environment: its manifest has their tables. Only there does a mapping make
+ * the workflow load (their resolver reads it); elsewhere ComfyUI still looks for the written name, so
+ * Replace is the preferred fix.
+ */
+export function isComfyEnvironment(manifest: ManifestContext): boolean {
+  return manifest.exists && /^\s*\[tool\.(comfydock|comfygit)[.\]]/m.test(manifest.text);
+}
 const CLOSE_TO_BEST = 0.15;
 
 /** `resolved`: the workflow's references, to name its base model for an add-on reference (LoRA, …). */
@@ -62,7 +75,7 @@ export function mapAction(ctx: FixContext, manifest: ManifestContext, r: Resolve
   if (!model) return undefined;
   const edit = manifestWorkspaceEdit(manifest, mapEdits(manifest, r.reference, model, location), ctx.files, ctx.log, ctx.client);
   if (!edit) return undefined;
-  const action = CodeAction.create(`Map to indexed model '${manifestRelativePath(location)}'`, edit, CodeActionKind.QuickFix);
+  const action = CodeAction.create(mapTitle(manifestRelativePath(location)), edit, CodeActionKind.QuickFix);
   if (diagnostic) action.diagnostics = [diagnostic];
   return action;
 }
@@ -101,7 +114,7 @@ export async function resolveMapAction(ctx: FeatureContext, action: CodeAction, 
 }
 
 function replaceAction(doc: TextDocument, r: ResolvedReference, name: string, diagnostic: Diagnostic): CodeAction {
-  const action = CodeAction.create(`Replace with '${name}'`, replaceEdit(doc, r.reference, name), CodeActionKind.QuickFix);
+  const action = CodeAction.create(replaceTitle(name), replaceEdit(doc, r.reference, name), CodeActionKind.QuickFix);
   action.diagnostics = [diagnostic];
   return action;
 }
@@ -136,6 +149,33 @@ function candidatesOf(r: ResolvedReference): Candidate[] {
   return (strong.length ? strong : res.candidates.slice(0, 1)).slice(0, MAX_CANDIDATE_FIXES);
 }
 
+/**
+ * A download from a URL the workflow or manifest names comes first (it is the file the workflow was
+ * made with) and is then the preferred fix; else the best candidate when it is of high confidence and
+ * not of another or unknown family (family.ts caps those), as a Replace outside a ComfyDock
+ * environment and as a mapping inside one. Replace and Map are listed in that order of preference.
+ */
+function missingModelActions(ctx: FixContext, doc: TextDocument, analysis: WorkflowAnalysis, r: ResolvedReference, diagnostic: Diagnostic): CodeAction[] {
+  const ambiguous = diagnostic.code === 'ambiguous-model';
+  const download = ctx.client.vscodeClient && !ambiguous ? downloadAction(r, analysis.manifest, diagnostic) : undefined;
+  const candidates = candidatesOf(r);
+  const best = candidates[0];
+  const preferBest = !download && !ambiguous && best?.confidence === 'high' && candidates[1]?.confidence !== 'high';
+  const preferOnly = !download && candidates.length === 1 && best?.confidence === 'high';
+  const maps: CodeAction[] = [];
+  const replaces: CodeAction[] = [];
+  for (const c of candidates) {
+    const map = deferredMapAction(ctx, doc.uri, analysis.manifest, r, c.location, diagnostic);
+    if (map) maps.push(map);
+    replaces.push(replaceAction(doc, r, c.location.name, diagnostic));
+  }
+  const environment = isComfyEnvironment(analysis.manifest);
+  const preferred = environment ? maps : replaces;
+  if (preferred[0] && (preferBest || preferOnly)) preferred[0].isPreferred = true;
+  if (download) download.isPreferred = true;
+  return [...(download ? [download] : []), ...(environment ? [...maps, ...replaces] : [...replaces, ...maps]), ...searchAction(ctx, doc, r, diagnostic, analysis.resolved)];
+}
+
 export function workflowCodeActions(ctx: FixContext, doc: TextDocument, analysis: WorkflowAnalysis, diagnostics: readonly Diagnostic[]): CodeAction[] {
   const actions: CodeAction[] = [];
   for (const diagnostic of diagnostics) {
@@ -147,22 +187,9 @@ export function workflowCodeActions(ctx: FixContext, doc: TextDocument, analysis
     switch (diagnostic.code) {
       case 'missing-model':
       case 'mapped-model-gone':
-      case 'ambiguous-model': {
-        const candidates = candidatesOf(r);
-        const preferOne = candidates.length === 1 && candidates[0].confidence === 'high';
-        for (const c of candidates) {
-          const map = deferredMapAction(ctx, doc.uri, analysis.manifest, r, c.location, diagnostic);
-          if (map) {
-            map.isPreferred = preferOne || (diagnostic.code !== 'ambiguous-model' && c === candidates[0] && c.confidence === 'high' && candidates[1]?.confidence !== 'high');
-            actions.push(map);
-          }
-        }
-        for (const c of candidates) actions.push(replaceAction(doc, r, c.location.name, diagnostic));
-        const download = ctx.client.vscodeClient && diagnostic.code !== 'ambiguous-model' ? downloadAction(r, analysis.manifest, diagnostic) : undefined;
-        if (download) actions.push(download);
-        actions.push(...searchAction(ctx, doc, r, diagnostic, analysis.resolved));
+      case 'ambiguous-model':
+        actions.push(...missingModelActions(ctx, doc, analysis, r, diagnostic));
         break;
-      }
       case 'wrong-folder':
         if (res.status === 'resolved') {
           const replace = replaceAction(doc, r, res.location.name, diagnostic);

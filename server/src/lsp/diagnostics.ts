@@ -1,7 +1,7 @@
 // Turning resolutions and manifest checks into LSP diagnostics (DESIGN.md §8): stable codes, the
 // severities of the table, messages that name the category, the best candidate and a download
 // source, and ranges that cover the value inside its quotes.
-import { type CancellationToken, Diagnostic, DiagnosticSeverity, DiagnosticTag, Range } from 'vscode-languageserver';
+import { type CancellationToken, Diagnostic, DiagnosticSeverity, Range } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { IndexSnapshot } from '../core/index/snapshot';
 import { manifestModelStatus } from '../core/manifest/query';
@@ -150,8 +150,10 @@ function* workflowDiagnosticSteps(doc: TextDocument, analysis: WorkflowAnalysis)
         } else if (flags.includes('wrong-folder')) {
           out.add(ref, DiagnosticSeverity.Warning, 'wrong-folder', `'${ref.value}' is not at this path in ${where(ref.category)}; it was found as '${location.name}'. ComfyUI will not load it as written.`, data);
         } else if (via === 'mapping' && location.name !== normalizeRelativePath(ref.value)) {
-          const d = out.add(ref, DiagnosticSeverity.Hint, 'mapped-path-differs', `Mapped in pyproject.toml to '${location.name}'; ComfyUI itself will look for '${ref.value}'.`, data);
-          d.tags = [DiagnosticTag.Unnecessary];
+          // Information, not a faded hint: the mapping serves this extension and ComfyDock, but ComfyUI
+          // loading the workflow as written still looks for the old name.
+          const msg = `Mapped in pyproject.toml to '${location.name}' (workflow unchanged): ComfyUI itself will look for '${ref.value}'.`;
+          out.add(ref, DiagnosticSeverity.Information, 'mapped-path-differs', msg, data);
         }
         break;
       }

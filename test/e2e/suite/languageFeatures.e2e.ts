@@ -59,7 +59,7 @@ test('the quick fix "Map to indexed model" writes pyproject.toml and the error g
   // The map fix of a closed pyproject.toml gets its edit from codeAction/resolve (computed on the file as it
   // is when applied); the last argument asks VS Code to resolve the actions, as applying one from the bulb does.
   const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, missing.range, vscode.CodeActionKind.QuickFix.value, 100);
-  const map = actions.find((a) => a.title === "Map to indexed model 'checkpoints/dreamshaper_8.safetensors'");
+  const map = actions.find((a) => a.title === "Map in pyproject.toml (workflow unchanged) to 'checkpoints/dreamshaper_8.safetensors'");
   assert.ok(map?.edit, `the map fix is offered: ${actions.map((a) => a.title).join(' | ')}`);
   assert.equal(map.isPreferred, true);
   const gone = diagnosticsWhere(uri, (d) => !d.some((x) => codeOf(x) === 'missing-model'));

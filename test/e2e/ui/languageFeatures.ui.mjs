@@ -51,7 +51,7 @@ export default {
     await keep(page, 'search-model-index');
     await page.keyboard.type('dreamshaper');
     await input.locator('.monaco-list-row').filter({ hasText: 'checkpoints/dreamshaper_8.safetensors' }).first().click();
-    await input.locator('.monaco-list-row').filter({ hasText: "Replace with 'dreamshaper_8.safetensors'" }).first().click();
+    await input.locator('.monaco-list-row').filter({ hasText: "Replace in workflow with 'dreamshaper_8.safetensors'" }).first().click();
     await page.locator('.monaco-editor .view-line').filter({ hasText: '"dreamshaper_8.safetensors"' }).first().waitFor(VISIBLE);
     await page.locator(SQUIGGLE).first().waitFor({ state: 'detached' });
   },

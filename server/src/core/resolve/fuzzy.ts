@@ -1,6 +1,8 @@
-// Fuzzy candidates for a missing model, scored like ComfyDock (reference/comfygit.md §4.2):
-// max(ratio(name, file name), ratio(stem, file stem)) over lower-case text, +0.15 when the stem
-// appears in the file name, kept above 0.3; confidence high > 0.8, good > 0.6, else possible.
+// Fuzzy candidates for a missing model, scored with ComfyDock's SequenceMatcher ratio (reference/comfygit.md
+// §4.2) over lower-case *stems* only: ratio(stem, file stem), +0.15 when the stem appears in the file's
+// stem, kept above 0.3; confidence high > 0.8, good > 0.6, else possible. ComfyDock also takes the
+// ratio of the whole names, but the shared `.safetensors` (12 of ~20 characters) then lifts any
+// unrelated file to "good" or "high" (`ae.safetensors` → `sdxl_vae.safetensors` at 97 %).
 // Exact over 100,000 models: every file gets a cheap upper bound of its score (lengths, then
 // bit-parallel LCS), and only files whose bound can still enter the best `limit` get difflib's
 // (quadratic) ratio, so the result is what scoring every file would give.
@@ -17,6 +19,8 @@ export interface Candidate {
   relativePath: string;
   score: number;
   confidence: Confidence;
+  /** Set when the family of the reference (or its workflow) and of this file are known and equal (family.ts). */
+  sameFamily?: boolean;
 }
 
 export const KEEP_ABOVE = 0.3;
@@ -51,15 +55,16 @@ export function searchTerm(value: string): string {
 /** ComfyDock's score of a lower-case term against a lower-case file name. */
 export function fuzzyScore(term: string, filename: string): number {
   const termStem = stem(term);
-  return exactScore(term, termStem, filename, stem(filename), bonusOf(termStem, filename));
+  const fileStem = stem(filename);
+  return exactScore(termStem, fileStem, bonusOf(termStem, fileStem));
 }
 
-function bonusOf(termStem: string, filename: string): number {
-  return termStem !== '' && filename.includes(termStem) ? SUBSTRING_BONUS : 0;
+function bonusOf(termStem: string, fileStem: string): number {
+  return termStem !== '' && fileStem.includes(termStem) ? SUBSTRING_BONUS : 0;
 }
 
-function exactScore(term: string, termStem: string, filename: string, fileStem: string, bonus: number): number {
-  return Math.min(1, Math.max(sequenceRatio(term, filename), sequenceRatio(termStem, fileStem)) + bonus);
+function exactScore(termStem: string, fileStem: string, bonus: number): number {
+  return Math.min(1, sequenceRatio(termStem, fileStem) + bonus);
 }
 
 /** difflib's ratio for `matches` matching characters (the same expression, so equal bounds compare equal). */
@@ -67,7 +72,7 @@ function ratio(matches: number, length: number): number {
   return length === 0 ? 1 : (2 * matches) / length;
 }
 
-/** Lower-cased file names of one location list, their folded codes, stem ends and extensions. */
+/** Lower-cased file names of one location list, their folded codes and stem ends. */
 interface PreparedList {
   /** Indices by path length: a file tied with a shorter path can be skipped without comparing names. */
   order: Int32Array;
@@ -76,7 +81,6 @@ interface PreparedList {
   codes: Uint8Array;
   starts: Int32Array;
   stemLengths: Int32Array;
-  extensions: Int8Array;
 }
 
 interface Query {
@@ -142,11 +146,11 @@ function prepare(locations: readonly ModelLocation[]): PreparedList {
     starts[i] = total;
     total += filenames[i].length;
   }
-  const list: PreparedList = { order: byPathLength(locations), filenames, codes: new Uint8Array(total), starts, stemLengths: new Int32Array(n), extensions: new Int8Array(n) };
+  const list: PreparedList = { order: byPathLength(locations), filenames, codes: new Uint8Array(total), starts, stemLengths: new Int32Array(n) };
   for (let i = 0; i < n; i++) {
     const name = filenames[i];
     foldedCodes(name, list.codes, starts[i]);
-    const e = (list.extensions[i] = extensionOf(name));
+    const e = extensionOf(name);
     list.stemLengths[i] = e < 0 ? name.length : name.length - STEM_EXTENSIONS[e].length;
   }
   return list;
@@ -182,21 +186,16 @@ export function fuzzyCandidates(value: string, locations: readonly ModelLocation
  * fuzzyCandidates computed. A file gets difflib's exact (quadratic) ratio only when upper bounds of
  * its score, cheapest first, say it can still enter the current best `limit`:
  *  - lengths: a ratio is at most 2·min(|a|, |b|) / (|a| + |b|);
- *  - LCS (lcsBound.ts): difflib's matches are a common subsequence, and an extension shared by
- *    both names adds exactly its length;
+ *  - LCS (lcsBound.ts): difflib's matches are a common subsequence;
  *  - the substring bonus is looked up only for files that could enter with it.
  */
 function bestCandidates(value: string, locations: readonly ModelLocation[], limit: number, prepared?: PreparedList): Candidate[] {
   const term = searchTerm(value);
   if (term === '' || limit <= 0) return [];
   const termStem = stem(term);
-  const termExtension = extensionOf(term);
-  const lt = term.length;
   const ls = termStem.length;
-  const lx = lt - ls;
-  const { order, filenames, codes, starts, stemLengths, extensions } = prepared ?? prepare(locations);
+  const { order, filenames, codes, starts, stemLengths } = prepared ?? prepare(locations);
   const stemPattern = new LcsPattern(termStem);
-  const termPattern = lx === 0 ? stemPattern : new LcsPattern(term);
   const path = (i: number) => locations[i].relativePath;
   /** Whether file i sorts before file j at equal scores. */
   const before = (i: number, j: number) => {
@@ -214,20 +213,17 @@ function bestCandidates(value: string, locations: readonly ModelLocation[], limi
   for (let k = 0; k < order.length; k++) {
     const i = order[k];
     const name = filenames[i];
-    const lf = name.length;
     const lfs = stemLengths[i];
     const start = starts[i];
-    const bonusPossible = ls > 0 && lf >= ls;
-    const byLength = Math.max(ratio(Math.min(lt, lf), lt + lf), ratio(Math.min(ls, lfs), ls + lfs));
+    const bonusPossible = ls > 0 && lfs >= ls;
+    const byLength = ratio(Math.min(ls, lfs), ls + lfs);
     if (!enters(i, withBonus(byLength, bonusPossible))) continue;
-    const stemLcs = stemPattern.lcs(codes, start, start + lfs);
-    const sameExtension = extensions[i] === termExtension;
-    const nameLcs = sameExtension ? stemLcs + lx : termPattern.lcs(codes, start, start + lf);
-    const byLcs = Math.max(ratio(nameLcs, lt + lf), ratio(stemLcs, ls + lfs));
+    const byLcs = ratio(stemPattern.lcs(codes, start, start + lfs), ls + lfs);
     if (!enters(i, withBonus(byLcs, bonusPossible))) continue;
-    const bonus = bonusPossible && name.includes(termStem);
+    const fileStem = name.slice(0, lfs);
+    const bonus = bonusPossible && fileStem.includes(termStem);
     if (!enters(i, withBonus(byLcs, bonus))) continue;
-    const score = exactScore(term, termStem, name, name.slice(0, lfs), bonus ? SUBSTRING_BONUS : 0);
+    const score = exactScore(termStem, fileStem, bonus ? SUBSTRING_BONUS : 0);
     if (!enters(i, score)) continue;
     let at = best.length;
     while (at > 0 && (score > best[at - 1].score || (score === best[at - 1].score && before(i, best[at - 1].index)))) at--;

@@ -5,6 +5,7 @@
 import { normalizeRelativePath } from '../categories';
 import type { IndexQuery, ModelLocation, ModelReference } from '../types';
 import { fuzzyCandidates, fuzzyScore, confidenceOf, searchTerm, type Candidate, type FuzzyCache } from './fuzzy';
+import { byFamily, wantedFamily, workflowFamily } from './family';
 import { runSteps, runStepsCancellable, type Steps } from '../steps';
 
 export type Via = 'mapping' | 'exact' | 'case-insensitive' | 'filename' | 'hash';
@@ -70,7 +71,15 @@ function scored(value: string, locations: readonly ModelLocation[]): Candidate[]
     .sort((a, b) => b.score - a.score || a.relativePath.localeCompare(b.relativePath));
 }
 
+/** Fuzzy candidates searched per missing reference before those of another family are dropped. */
+const FAMILY_POOL = 20;
+
 export class Resolver {
+  /**
+   * The family of the workflow being resolved (its checkpoint / diffusion models), set once all its
+   * references are resolved: missing references read their candidates lazily, after that.
+   */
+  workflowFamily: string | undefined;
 
   constructor(private readonly ctx: ResolveContext) {}
 
@@ -152,7 +161,9 @@ export class Resolver {
     const { index, candidateLimit, fuzzy } = this.ctx;
     const locations = index.byCategory(ref.category);
     const resolution = { status: 'missing' as const, reason, ...(hash ? { hash } : {}), downloadUrls: downloadUrlsOf(ref) };
-    return withLazyCandidates(resolution, () => fuzzyCandidates(ref.value, locations, candidateLimit ?? 5, fuzzy));
+    const limit = candidateLimit ?? 5;
+    const search = () => byFamily(fuzzyCandidates(ref.value, locations, Math.max(limit, FAMILY_POOL), fuzzy), wantedFamily(ref, this.workflowFamily)).slice(0, limit);
+    return withLazyCandidates(resolution, search);
   }
 }
 
@@ -180,6 +191,7 @@ function* resolveSteps(refs: readonly ModelReference[], ctx: ResolveContext): St
     if (start > 0) yield;
     for (const reference of refs.slice(start, start + SLICE)) out.push({ reference, resolution: resolver.resolve(reference) });
   }
+  resolver.workflowFamily = workflowFamily(out);
   return out;
 }
 
