@@ -15,6 +15,8 @@ export interface Settings {
   loaders: Record<string, LoaderInputSetting[]>;
   civitaiBaseUrl: string;
   huggingfaceEndpoint: string;
+  /** The Hugging Face cache folder to index read-only: '' finds it (HF_HUB_CACHE, HF_HOME/hub, ~/.cache/huggingface/hub), 'off' skips it. */
+  huggingfaceCachePath: string;
   downloadsConcurrency: number;
 }
 
@@ -26,6 +28,7 @@ export const DEFAULT_SETTINGS: Settings = {
   loaders: {},
   civitaiBaseUrl: 'https://civitai.com',
   huggingfaceEndpoint: 'https://huggingface.co',
+  huggingfaceCachePath: '',
   downloadsConcurrency: 2,
 };
 
@@ -59,6 +62,7 @@ export function normalizeSettings(raw: unknown): Settings {
     loaders: loaders(r.loaders),
     civitaiBaseUrl: string(r.civitai?.baseUrl, DEFAULT_SETTINGS.civitaiBaseUrl),
     huggingfaceEndpoint: string(r.huggingface?.endpoint, DEFAULT_SETTINGS.huggingfaceEndpoint),
+    huggingfaceCachePath: string(r.huggingface?.cachePath, ''),
     downloadsConcurrency: Number.isInteger(concurrency) && concurrency >= 1 && concurrency <= 8 ? concurrency : DEFAULT_SETTINGS.downloadsConcurrency,
   };
 }

@@ -61,6 +61,7 @@ export const StatusSettings = {
   loaders: 'comfyModels.loaders',
   civitaiBaseUrl: 'comfyModels.civitai.baseUrl',
   huggingfaceEndpoint: 'comfyModels.huggingface.endpoint',
+  huggingfaceCachePath: 'comfyModels.huggingface.cachePath',
   downloadsConcurrency: 'comfyModels.downloads.concurrency',
   traceServer: 'comfyModels.trace.server',
 } as const;
