@@ -18,6 +18,8 @@ export interface Settings {
   /** The Hugging Face cache folder to index read-only: '' finds it (HF_HUB_CACHE, HF_HOME/hub, ~/.cache/huggingface/hub), 'off' skips it. */
   huggingfaceCachePath: string;
   downloadsConcurrency: number;
+  /** Bandwidth cap shared by every download, bytes per second ('' none; K/M/G suffixes). */
+  downloadsLimitRate: string;
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -30,6 +32,7 @@ export const DEFAULT_SETTINGS: Settings = {
   huggingfaceEndpoint: 'https://huggingface.co',
   huggingfaceCachePath: '',
   downloadsConcurrency: 2,
+  downloadsLimitRate: '',
 };
 
 const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((s): s is string => typeof s === 'string' && s.trim() !== '') : []);
@@ -63,6 +66,7 @@ export function normalizeSettings(raw: unknown): Settings {
     civitaiBaseUrl: string(r.civitai?.baseUrl, DEFAULT_SETTINGS.civitaiBaseUrl),
     huggingfaceEndpoint: string(r.huggingface?.endpoint, DEFAULT_SETTINGS.huggingfaceEndpoint),
     huggingfaceCachePath: string(r.huggingface?.cachePath, ''),
+    downloadsLimitRate: string(r.downloads?.limitRate, ''),
     downloadsConcurrency: Number.isInteger(concurrency) && concurrency >= 1 && concurrency <= 8 ? concurrency : DEFAULT_SETTINGS.downloadsConcurrency,
   };
 }

@@ -63,6 +63,7 @@ export const StatusSettings = {
   huggingfaceEndpoint: 'comfyModels.huggingface.endpoint',
   huggingfaceCachePath: 'comfyModels.huggingface.cachePath',
   downloadsConcurrency: 'comfyModels.downloads.concurrency',
+  downloadsLimitRate: 'comfyModels.downloads.limitRate',
   traceServer: 'comfyModels.trace.server',
 } as const;
 
