@@ -15,7 +15,11 @@ export interface Settings {
   loaders: Record<string, LoaderInputSetting[]>;
   civitaiBaseUrl: string;
   huggingfaceEndpoint: string;
+  /** The Hugging Face cache folder to index read-only: '' finds it (HF_HUB_CACHE, HF_HOME/hub, ~/.cache/huggingface/hub), 'off' skips it. */
+  huggingfaceCachePath: string;
   downloadsConcurrency: number;
+  /** Bandwidth cap shared by every download, bytes per second ('' none; K/M/G suffixes). */
+  downloadsLimitRate: string;
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -26,7 +30,9 @@ export const DEFAULT_SETTINGS: Settings = {
   loaders: {},
   civitaiBaseUrl: 'https://civitai.com',
   huggingfaceEndpoint: 'https://huggingface.co',
+  huggingfaceCachePath: '',
   downloadsConcurrency: 2,
+  downloadsLimitRate: '',
 };
 
 const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((s): s is string => typeof s === 'string' && s.trim() !== '') : []);
@@ -59,6 +65,8 @@ export function normalizeSettings(raw: unknown): Settings {
     loaders: loaders(r.loaders),
     civitaiBaseUrl: string(r.civitai?.baseUrl, DEFAULT_SETTINGS.civitaiBaseUrl),
     huggingfaceEndpoint: string(r.huggingface?.endpoint, DEFAULT_SETTINGS.huggingfaceEndpoint),
+    huggingfaceCachePath: string(r.huggingface?.cachePath, ''),
+    downloadsLimitRate: string(r.downloads?.limitRate, ''),
     downloadsConcurrency: Number.isInteger(concurrency) && concurrency >= 1 && concurrency <= 8 ? concurrency : DEFAULT_SETTINGS.downloadsConcurrency,
   };
 }

@@ -163,6 +163,16 @@ export interface CivitaiVersionSpec {
   modelName: string;
   type: string;
   baseModel?: string;
+  /** Version name (default 'v1.0'). */
+  name?: string;
+  /** ISO time it was published (default: now, in order of adding). */
+  publishedAt?: string;
+  /** 'Published' (default), 'Scheduled', … */
+  status?: string;
+  /** 'Public' (default) or 'EarlyAccess'. */
+  availability?: string;
+  /** An archived version lists no files. */
+  archived?: boolean;
   files: CivitaiFileSpec[];
 }
 
@@ -176,6 +186,10 @@ export class CivitaiStandIn extends StandInServer {
   requireToken: string | undefined;
   /** How an unauthenticated download is answered: 401 JSON, or a redirect to an HTML sign-in page. */
   unauthorized: 'status' | 'login-page' = 'status';
+  /** API requests answered 429 (Cloudflare's rate limit, no Retry-After) before the next ones are served. */
+  rateLimitNext = 0;
+  /** The `ids` of every `GET /api/v1/models?ids=…` (the update check's batches). */
+  readonly idBatches: number[][] = [];
 
   constructor(private readonly cdn: CdnStandIn) {
     super('civitai', (req, res, url, body) => this.route(req, res, url, body));
@@ -193,7 +207,16 @@ export class CivitaiStandIn extends StandInServer {
         downloadUrl: `${this.url}/api/download/models/${spec.versionId}${f === spec.files[0] ? '' : `?type=${encodeURIComponent(f.type ?? 'Model')}`}`,
       });
     }
-    const version = { id: spec.versionId, modelId: spec.modelId, name: 'v1.0', baseModel: spec.baseModel ?? 'SDXL 1.0', model: { name: spec.modelName, type: spec.type }, files, downloadUrl: `${this.url}/api/download/models/${spec.versionId}` };
+    const version: Record<string, unknown> = {
+      id: spec.versionId, modelId: spec.modelId, name: spec.name ?? 'v1.0', baseModel: spec.baseModel ?? 'SDXL 1.0', model: { name: spec.modelName, type: spec.type },
+      status: spec.status ?? 'Published', availability: spec.availability ?? 'Public', publishedAt: spec.publishedAt ?? new Date(Date.UTC(2026, 0, 1) + this.versions.size * 86_400_000).toISOString(),
+      files, downloadUrl: `${this.url}/api/download/models/${spec.versionId}`,
+    };
+    if (spec.availability === 'EarlyAccess') version.earlyAccessEndsAt = '2099-01-01T00:00:00.000Z';
+    if (spec.archived) {
+      delete version.files;
+      delete version.downloadUrl;
+    }
     this.versions.set(spec.versionId, version);
     const model = (this.models.get(spec.modelId) ?? { id: spec.modelId, name: spec.modelName, type: spec.type, modelVersions: [] }) as { modelVersions: unknown[] };
     model.modelVersions.unshift(version);
@@ -211,6 +234,10 @@ export class CivitaiStandIn extends StandInServer {
 
   private route(req: IncomingMessage, res: ServerResponse, url: URL, body: string): void {
     const p = url.pathname.split('/').filter(Boolean);
+    if (this.rateLimitNext > 0 && p[0] === 'api' && p[1] === 'v1') {
+      this.rateLimitNext--;
+      return json(res, 429, { error: 'Too Many Requests' });
+    }
     if (req.method === 'POST' && url.pathname === '/api/v1/model-versions/by-hash') {
       const hashes = JSON.parse(body) as unknown;
       if (!Array.isArray(hashes) || hashes.length > 100 || hashes.some((h) => typeof h !== 'string' || !/^[0-9a-f]{64}$/i.test(h))) {
@@ -231,6 +258,12 @@ export class CivitaiStandIn extends StandInServer {
     if (p[0] === 'api' && p[1] === 'v1' && p[2] === 'models' && p[3]) {
       const m = this.models.get(Number(p[3]));
       return m ? json(res, 200, m) : json(res, 404, { error: `No model with id ${p[3]}` });
+    }
+    if (url.pathname === '/api/v1/models' && url.searchParams.has('ids')) {
+      const ids = (url.searchParams.get('ids') ?? '').split(',').map(Number);
+      if (ids.length > 100) return json(res, 400, { error: 'too many ids' });
+      this.idBatches.push(ids);
+      return json(res, 200, { items: ids.map((id) => this.models.get(id)).filter(Boolean), metadata: {} });
     }
     if (url.pathname === '/api/v1/models') {
       if (url.searchParams.has('query') && url.searchParams.has('page')) return json(res, 400, { error: 'Cannot use page param with query search. Use cursor-based pagination.' });
@@ -273,6 +306,8 @@ export interface HubFileSpec {
   /** Announce another SHA-256 / size in the HEAD headers than the real one. */
   announceSha256?: string;
   announceSize?: number;
+  /** The commit the branch is at (X-Repo-Commit); default HUB_COMMIT. */
+  commit?: string;
   faults?: Faults;
 }
 
@@ -291,6 +326,8 @@ export class HubStandIn extends StandInServer {
 
   async addFile(spec: HubFileSpec): Promise<string> {
     const d = await digestsOf(spec.data);
+    const at = this.files.findIndex((f) => f.repo === spec.repo && f.path === spec.path && (f.revision ?? 'main') === (spec.revision ?? 'main'));
+    if (at >= 0) this.files.splice(at, 1); // a new upload of the same file: the branch moves on
     this.files.push({ ...spec, sha256: d.sha256 });
     this.cdn.host(`hub/${d.sha256}`, spec.data, spec.faults ?? { contentDisposition: `attachment; filename="${spec.path.split('/').pop()}"` });
     return `${this.url}/${spec.repo}/resolve/${spec.revision ?? 'main'}/${spec.path}`;
@@ -330,7 +367,7 @@ export class HubStandIn extends StandInServer {
         location: `${this.cdn.url}/files/${encodeURIComponent(`hub/${f.sha256}`)}?X-Amz-Signature=abc`,
         'x-linked-etag': `"${f.announceSha256 ?? f.sha256}"`,
         'x-linked-size': String(f.announceSize ?? f.data.length),
-        'x-repo-commit': HUB_COMMIT,
+        'x-repo-commit': f.commit ?? HUB_COMMIT,
         etag: `"${'a'.repeat(40)}"`,
       });
       return void res.end();

@@ -18,4 +18,5 @@ export const COMMANDS: Record<string, LoadCommand> = {
   unlink: async () => (await import('./commands/link.js')).unlinkCommand,
   plan: async () => (await import('./commands/plan.js')).planCommand,
   health: async () => (await import('./commands/health.js')).healthCommand,
+  updates: async () => (await import('./commands/updates.js')).updatesCommand,
 };

@@ -4,6 +4,7 @@ import { IndexStore } from '../core/index/store';
 import { syncRoots, type SyncReport } from '../core/index/sync';
 import type { IndexedLocation, IndexSnapshot } from '../core/index/snapshot';
 import type { Logger } from '../core/log';
+import { huggingFaceCacheDir, huggingFaceCacheRoot } from '../core/hfCache';
 import { rootFilter, rootKey, type ModelRoot } from '../core/roots';
 import type { CliContext } from './context';
 
@@ -22,6 +23,9 @@ export function cliRoots(ctx: CliContext, store: IndexStore): ModelRoot[] {
     ...store.rememberedRoots().map((r) => ({ ...r, origin: 'dir add' })),
     ...ctx.modelsDirs.map((path) => ({ path, category: null, origin: '--models-dir' })),
   ];
+  // The Hugging Face cache (HF_HUB_CACHE, HF_HOME/hub, ~/.cache/huggingface/hub) when there is one: read-only.
+  const hfCache = huggingFaceCacheDir(ctx.io.env, ctx.io.env.HOME);
+  if (hfCache) roots.push(huggingFaceCacheRoot(hfCache));
   const seen = new Set<string>();
   return roots.filter((r) => !seen.has(rootKey(r)) && !!seen.add(rootKey(r)));
 }

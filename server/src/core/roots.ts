@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { categoryFolders } from './categories';
 import { parseExtraModelPaths, type PathEnvironment } from './extraModelPaths';
+import { huggingFaceCacheRoot } from './hfCache';
 
 export interface ModelRoot {
   /** Absolute folder. */
@@ -21,6 +22,8 @@ export interface RootSources {
   modelDirectories: readonly string[];
   comfyuiPath?: string;
   extraModelPathsFiles?: readonly string[];
+  /** The Hugging Face cache folder (hfCache.ts huggingFaceCacheDir), indexed read-only after every other root. */
+  huggingFaceCache?: string;
 }
 
 /** Identity of a root in the index: the same folder may serve as two different kinds of root. */
@@ -70,6 +73,7 @@ export function resolveRoots(sources: RootSources, pathEnv: PathEnvironment, rea
       else roots.push(root);
     }
   }
+  if (sources.huggingFaceCache) roots.push(huggingFaceCacheRoot(resolve(sources.huggingFaceCache)));
   return { roots: dedupe(roots), warnings };
 }
 

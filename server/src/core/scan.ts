@@ -5,6 +5,7 @@ import type { Dirent } from 'node:fs';
 import { promises as fsp } from 'node:fs';
 import { join } from 'node:path';
 import { canonicalCategory, hasModelExtension } from './categories';
+import { HF_CACHE_ROOT, parseHfCachePath } from './hfCache';
 import type { ModelRoot } from './roots';
 import type { ModelLocation } from './types';
 
@@ -30,6 +31,11 @@ export interface ScanResult {
  * unit); their name is the path under `diffusers/`.
  */
 export function classify(root: Pick<ModelRoot, 'category'>, relativePath: string): { category: string | null; name: string } | null {
+  if (root.category === HF_CACHE_ROOT) {
+    // Only snapshot files (never blobs/ or refs/); the category comes from the file's header at sync.
+    const at = parseHfCachePath(relativePath);
+    return at && hasModelExtension(at.path) ? { category: null, name: `${at.repo}/${at.path}` } : null;
+  }
   let category = root.category;
   let name = relativePath;
   if (category === null) {
@@ -78,6 +84,8 @@ async function walk(root: ModelRoot, dir: string, rel: string, visited: Set<stri
   await Promise.all(
     entries.map(async (entry) => {
       if (isHidden(entry.name)) return;
+      // In the Hugging Face cache only snapshots/ holds files by their names: blobs/ is walked never.
+      if (root.category === HF_CACHE_ROOT && (entry.name === 'blobs' || entry.name === 'refs') && rel.split('/').length === 1) return;
       const abs = join(dir, entry.name);
       const relativePath = rel ? `${rel}/${entry.name}` : entry.name;
       if (entry.isDirectory() || entry.isSymbolicLink()) {

@@ -6,6 +6,8 @@ import { createDownloadEnvironment, type DownloadEnvironment, type DownloadOutco
 import type { ProviderEndpoints, ProviderKind, TokenProvider } from '../core/download/hosts';
 import type { Logger } from '../core/log';
 import type { IndexStore } from '../core/index/store';
+import { systemClock } from '../core/download/ports';
+import { TokenBucket } from '../core/download/rateLimit';
 import type { ModelRoot } from '../core/roots';
 import { DownloadsService, type DownloadTask } from './downloads';
 
@@ -34,13 +36,15 @@ export class MemoryTokens implements TokenProvider {
 
 export class DownloadHost {
   readonly tokens = new MemoryTokens();
+  /** The one bandwidth cap of this server: every download, and any store transfer given it, takes from it. */
+  readonly rateLimit = new TokenBucket(0, systemClock);
   readonly service: DownloadsService;
   /** Updated in place when the provider settings change (the service reads it at each start). */
   readonly env: DownloadEnvironment;
   private endpointsKey: string;
 
   constructor(private readonly options: DownloadHostOptions) {
-    this.env = createDownloadEnvironment(options.endpoints, this.tokens, { log: options.log });
+    this.env = createDownloadEnvironment(options.endpoints, this.tokens, { log: options.log, rateLimit: this.rateLimit });
     this.endpointsKey = JSON.stringify(options.endpoints);
     this.service = new DownloadsService({
       env: this.env,
@@ -63,7 +67,12 @@ export class DownloadHost {
     const key = JSON.stringify(endpoints);
     if (key === this.endpointsKey) return;
     this.endpointsKey = key;
-    Object.assign(this.env, createDownloadEnvironment(endpoints, this.tokens, { log: this.options.log }));
+    Object.assign(this.env, createDownloadEnvironment(endpoints, this.tokens, { log: this.options.log, rateLimit: this.rateLimit }));
+  }
+
+  /** Bytes per second for all downloads together; 0 lifts the cap. */
+  setRateLimit(bytesPerSecond: number): void {
+    if (bytesPerSecond !== this.rateLimit.rate) this.rateLimit.setRate(bytesPerSecond);
   }
 
   dispose(): Promise<void> {

@@ -6,6 +6,7 @@ import { IndexSnapshot } from '../core/index/snapshot';
 import { IndexStore } from '../core/index/store';
 import type { Logger } from '../core/log';
 import { FuzzyCache } from '../core/resolve/fuzzy';
+import { huggingFaceCacheDir } from '../core/hfCache';
 import { resolveRoots, rootFilter, type ModelRoot } from '../core/roots';
 import type { ModelInfo } from '../core/types';
 import type { IndexState, StatusResult, SyncResult } from '../protocol/status';
@@ -114,7 +115,9 @@ export class IndexHost {
   async configure(settings: Settings): Promise<void> {
     const previousPath = this.store?.path;
     this.settings = settings;
-    const { roots, warnings } = resolveRoots(settings, this.options.pathEnv ?? { env: process.env, home: homedir() });
+    const pathEnv = this.options.pathEnv ?? { env: process.env, home: homedir() };
+    const huggingFaceCache = huggingFaceCacheDir(pathEnv.env, pathEnv.home, settings.huggingfaceCachePath);
+    const { roots, warnings } = resolveRoots({ ...settings, huggingFaceCache }, pathEnv);
     warnings.forEach((w) => this.options.log.warn(w));
     this.roots = roots;
     try {

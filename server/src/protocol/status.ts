@@ -61,7 +61,9 @@ export const StatusSettings = {
   loaders: 'comfyModels.loaders',
   civitaiBaseUrl: 'comfyModels.civitai.baseUrl',
   huggingfaceEndpoint: 'comfyModels.huggingface.endpoint',
+  huggingfaceCachePath: 'comfyModels.huggingface.cachePath',
   downloadsConcurrency: 'comfyModels.downloads.concurrency',
+  downloadsLimitRate: 'comfyModels.downloads.limitRate',
   traceServer: 'comfyModels.trace.server',
 } as const;
 

@@ -2,7 +2,8 @@
 // index), the download requests, the plan and manifest sources read through the language features,
 // and "find sources" over this window's view of the index. server.ts calls this at initialize.
 import type { Connection } from 'vscode-languageserver';
-import { DEFAULT_ENDPOINTS } from '../core/download/hosts';
+import { DEFAULT_ENDPOINTS, endpointsFromSettings } from '../core/download/hosts';
+import { parseRate } from '../core/download/rateLimit';
 import { recordDownload } from '../core/download/record';
 import type { Logger } from '../core/log';
 import { DownloadHost } from '../engine/downloadHost';
@@ -25,7 +26,7 @@ export interface ServerDownloads {
 export function wireDownloads(connection: Connection, index: IndexHost, features: FeatureContext, log: Logger): ServerDownloads {
   const host = new DownloadHost({
     log,
-    endpoints: DEFAULT_ENDPOINTS,
+    endpoints: endpointsFromSettings(DEFAULT_ENDPOINTS, process.env),
     concurrency: 2,
     roots: () => index.modelRoots(),
     editIndex: (work) => index.edit(work),
@@ -44,7 +45,12 @@ export function wireDownloads(connection: Connection, index: IndexHost, features
     recordInManifest: (path, hash, source) => recordSourceInManifest(features, path, hash, source),
   });
   return {
-    configure: (s) => host.configure({ civitaiBaseUrl: s.civitaiBaseUrl, huggingFaceEndpoint: s.huggingfaceEndpoint }, s.downloadsConcurrency),
+    configure: (s) => {
+      host.configure(endpointsFromSettings({ civitaiBaseUrl: s.civitaiBaseUrl, huggingFaceEndpoint: s.huggingfaceEndpoint }, process.env), s.downloadsConcurrency);
+      const rate = parseRate(s.downloadsLimitRate);
+      if (rate === undefined) log.warn(`comfyModels.downloads.limitRate: '${s.downloadsLimitRate}' is not a rate like 500K or 4M; downloads are not capped`);
+      host.setRateLimit(rate ?? 0);
+    },
     load: async (indexPath) => void (await host.load(indexPath).catch((err) => log.warn(`Cannot read the download list: ${err instanceof Error ? err.message : err}`))),
     dispose: () => host.dispose(),
   };

@@ -22,6 +22,8 @@ export class DownloadError extends Error {
     message: string,
     /** True when trying again later may succeed (network, 5xx, rate limit): the transfer retries these. */
     readonly retriable = false,
+    /** The HTTP status that caused it, when one did (429 tells a rate limit apart from a server error). */
+    readonly status?: number,
   ) {
     super(message);
     this.name = 'DownloadError';

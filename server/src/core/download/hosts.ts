@@ -23,6 +23,19 @@ export function endpointsFromEnv(env: Record<string, string | undefined>): Provi
 
 const trimSlash = (s: string) => s.replace(/\/+$/, '');
 
+/**
+ * The editor's endpoints: a setting changed from the public origin wins; left at it, HF_ENDPOINT (the
+ * mirror variable every Hugging Face tool honours) and COMFY_MODELS_CIVITAI_BASE_URL still apply.
+ */
+export function endpointsFromSettings(settings: ProviderEndpoints, env: Record<string, string | undefined>): ProviderEndpoints {
+  const fromEnv = endpointsFromEnv(env);
+  const pick = (setting: string, fallback: string, envValue: string) => (trimSlash(setting) && trimSlash(setting) !== fallback ? trimSlash(setting) : envValue);
+  return {
+    civitaiBaseUrl: pick(settings.civitaiBaseUrl, DEFAULT_ENDPOINTS.civitaiBaseUrl, fromEnv.civitaiBaseUrl),
+    huggingFaceEndpoint: pick(settings.huggingFaceEndpoint, DEFAULT_ENDPOINTS.huggingFaceEndpoint, fromEnv.huggingFaceEndpoint),
+  };
+}
+
 const CIVITAI_HOSTS = new Set(['civitai.com', 'www.civitai.com', 'civitai.red', 'www.civitai.red']);
 const HF_HOSTS = new Set(['huggingface.co', 'www.huggingface.co', 'hf.co']);
 

@@ -14,7 +14,7 @@ export function statusError(status: number, headers: IncomingHttpHeaders, url: s
     return new DownloadError('auth-required', `${why}; ${tokenHint(kind)}`);
   }
   if (status === 404 || status === 410) return new DownloadError('not-found', `not found (${status}${hubCode ? ` ${hubCode}` : ''}): ${where}${hubMessage}`);
-  if (status === 429) return new DownloadError('server', `${providerLabel(kind)} is rate limiting requests (429): ${where}`, true);
+  if (status === 429) return new DownloadError('server', `${providerLabel(kind)} is rate limiting requests (429): ${where}`, true, 429);
   if (status >= 500) return new DownloadError('server', `server error ${status} from ${new URL(url).host}`, true);
   return new DownloadError('server', `unexpected answer ${status} from ${where}${hubMessage}`);
 }

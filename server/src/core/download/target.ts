@@ -3,6 +3,7 @@
 // them is a mismatch before any byte is fetched).
 import { join, resolve } from 'node:path';
 import { canonicalCategory } from '../categories';
+import { isHfCacheRoot } from '../hfCache';
 import type { ModelRoot } from '../roots';
 import { DownloadError } from './errors';
 import type { ExpectedFile } from './transfer';
@@ -18,6 +19,10 @@ export function rootsAt(roots: readonly ModelRoot[], path: string): ModelRoot[] 
  * ComfyUI-style root; only the roots at `root` when the caller chose one.
  */
 export function targetFolder(roots: readonly ModelRoot[], category: string, subfolder?: string, root?: string): string {
+  if (root !== undefined && rootsAt(roots, root).some(isHfCacheRoot)) {
+    throw new DownloadError('outside-roots', `${root} is the Hugging Face cache, which Comfy Models only reads; choose a model folder`);
+  }
+  roots = roots.filter((r) => !isHfCacheRoot(r)); // read-only: never a download target
   if (root !== undefined) {
     const chosen = rootsAt(roots, root);
     if (!chosen.length) throw new DownloadError('outside-roots', `${root} is not one of the model folders`);

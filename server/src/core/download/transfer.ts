@@ -13,6 +13,7 @@ import { scrubUrl, type ProviderKind, type TokenProvider } from './hosts';
 import { networkError, type HttpClient } from './http';
 import { nodeDownloadFs, systemClock, type Clock, type DownloadFile, type DownloadFs } from './ports';
 import { htmlError, isHtml, statusError } from './status';
+import type { TokenBucket } from './rateLimit';
 import { StreamHasher } from './streamHash';
 
 export interface ExpectedFile {
@@ -60,6 +61,8 @@ export interface TransferDeps {
   log?: Logger;
   /** Consecutive failed attempts (no byte received) before giving up; default 5. */
   retries?: number;
+  /** The bandwidth cap shared by every transfer of this environment (rateLimit.ts); none: no cap. */
+  rateLimit?: TokenBucket;
 }
 
 /** Bytes collected before one write call: fewer syscalls, still small enough to keep memory flat. */
@@ -156,7 +159,7 @@ export async function transfer(request: TransferRequest, deps: TransferDeps): Pr
       const part = partPath(target!);
       if (start === 0) hasher = undefined;
       if (!hasher || hasher.position !== start || hasher.total !== total) hasher = await hashExisting(fs, part, start, total);
-      await receive(body, fs, part, start, total, hasher, request, shown);
+      await receive(body, fs, part, start, total, hasher, request, shown, deps.rateLimit);
       if (total !== undefined && hasher.position < total) throw new DownloadError('network', `the connection closed after ${hasher.position} of ${total} bytes`, true);
       return await finish(fs, target!, hasher, expected, shown);
     } catch (err) {
@@ -236,7 +239,10 @@ async function hashExisting(fs: DownloadFs, part: string, upTo: number, total: n
  * Stream the body into the `.part` from `start`, hashing each batch as it is handed to the disk; one write
  * in flight while the next batch fills. Everything received is on disk before this returns or throws.
  */
-async function receive(body: IncomingMessage, fs: DownloadFs, part: string, start: number, total: number | undefined, hasher: StreamHasher, request: TransferRequest, shown: string): Promise<void> {
+async function receive(
+  body: IncomingMessage, fs: DownloadFs, part: string, start: number, total: number | undefined, hasher: StreamHasher, request: TransferRequest, shown: string,
+  rateLimit: TokenBucket | undefined,
+): Promise<void> {
   const file: DownloadFile = await fs.open(part, start > 0 ? 'r+' : 'w');
   let batch: Buffer[] = [];
   let batchBytes = 0;
@@ -273,6 +279,8 @@ async function receive(body: IncomingMessage, fs: DownloadFs, part: string, star
       if (total !== undefined && position + batchBytes + chunk.length > total) {
         throw new DownloadError('size-mismatch', `${shown} sent more than the announced ${total} bytes`);
       }
+      // Waiting here leaves the socket unread: TCP's own backpressure slows the sender to the cap.
+      if (rateLimit) await rateLimit.take(chunk.length, request.signal);
       batch.push(chunk);
       batchBytes += chunk.length;
       if (batchBytes >= WRITE_BATCH) {

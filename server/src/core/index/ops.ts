@@ -4,6 +4,7 @@
 import type { Database, SqlValue, Statement } from 'sql.js';
 import type { ModelHeaderInfo } from '../modelInfo/types';
 import type { ModelSource } from '../types';
+import type { UpdateResult } from '../updates/types';
 import type { IndexedLocation } from './snapshot';
 
 export type IndexOp =
@@ -20,7 +21,11 @@ export type IndexOp =
   | { op: 'rememberRoot'; root: string; rootCategory: string | null; addedAt: number }
   | { op: 'forgetRoot'; root: string; rootCategory: string | null }
   /** Another algorithm's quick hash of a model (quickHashXxh3.ts), cached so a file is sampled once. */
-  | { op: 'quickVariant'; hash: string; algorithm: string; value: string };
+  | { op: 'quickVariant'; hash: string; algorithm: string; value: string }
+  /** The latest update check of one model source (replaces the previous one). */
+  | { op: 'updateResult'; result: UpdateResult }
+  /** Ignore one version (or, with versionId null, every update) of a model. */
+  | { op: 'ignoreUpdate'; hash: string; versionId: string | null; addedAt: number };
 
 /** Prepared statements per database: compiling SQL per operation dominated big syncs. */
 const prepared = new WeakMap<Database, Map<string, Statement>>();
@@ -92,6 +97,14 @@ export function applyOp(db: Database, o: IndexOp): void {
       return;
     case 'quickVariant':
       run(db, 'INSERT OR REPLACE INTO quick_hash_variants (model_hash, algorithm, value) VALUES (?, ?, ?)', [o.hash, o.algorithm, o.value]);
+      return;
+    case 'updateResult':
+      run(db, 'INSERT OR REPLACE INTO model_updates (model_hash, source_url, checked_at, result) VALUES (?, ?, ?, ?)', [
+        o.result.hash, o.result.sourceUrl, o.result.checkedAt, JSON.stringify(o.result),
+      ]);
+      return;
+    case 'ignoreUpdate':
+      run(db, 'INSERT OR IGNORE INTO update_ignores (model_hash, version_id, added_at) VALUES (?, ?, ?)', [o.hash, o.versionId ?? '', o.addedAt]);
       return;
   }
 }

@@ -58,6 +58,21 @@ const MIGRATIONS: string[] = [
      PRIMARY KEY (model_hash, algorithm)
    );
    CREATE INDEX idx_variants_value ON quick_hash_variants (algorithm, value);`,
+  // Update checks: the last result per model source (JSON UpdateResult, with the time of the check), and
+  // the user's "ignore this version" (version_id) / "ignore updates for this model" (version_id '').
+  `CREATE TABLE model_updates (
+     model_hash TEXT NOT NULL,
+     source_url TEXT NOT NULL,
+     checked_at INTEGER NOT NULL,
+     result TEXT NOT NULL,
+     PRIMARY KEY (model_hash, source_url)
+   );
+   CREATE TABLE update_ignores (
+     model_hash TEXT NOT NULL,
+     version_id TEXT NOT NULL,
+     added_at INTEGER NOT NULL,
+     PRIMARY KEY (model_hash, version_id)
+   );`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
@@ -78,7 +93,7 @@ export function assertOurs(db: Database, path: string): void {
   const id = Number(db.exec('PRAGMA application_id')[0]?.values[0]?.[0] ?? 0);
   if (id === APPLICATION_ID) return;
   const tables = (db.exec(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`)[0]?.values ?? []).map((r) => String(r[0]));
-  const ours = new Set(['schema_info', 'models', 'model_locations', 'model_sources', 'remembered_roots', 'quick_hash_variants']);
+  const ours = new Set(['schema_info', 'models', 'model_locations', 'model_sources', 'remembered_roots', 'quick_hash_variants', 'model_updates', 'update_ignores']);
   if (id === 0 && tables.every((t) => ours.has(t)) && (tables.length === 0 || tables.includes('schema_info'))) return;
   throw new ForeignDatabaseError(`${path} is a database of another program, not a Comfy Models index; it is left untouched (choose another --index path)`);
 }

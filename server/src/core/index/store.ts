@@ -7,6 +7,7 @@ import { nullLogger, type Logger } from '../log';
 import { parseHeaderInfo } from '../modelInfo/stored';
 import type { BaseModel, ModelKind } from '../modelInfo/types';
 import type { ModelInfo, ModelSource, SourceType } from '../types';
+import type { UpdateIgnore, UpdateResult } from '../updates/types';
 import { withFileLock } from './lock';
 import { applyOp, releaseStatements, type IndexOp } from './ops';
 import { assertOurs, ForeignDatabaseError, migrate, NewerSchemaError } from './schema';
@@ -222,6 +223,23 @@ export class IndexStore {
   quickVariant(hash: string, algorithm: string): string | undefined {
     const v = this.rows('SELECT value FROM quick_hash_variants WHERE model_hash = ? AND algorithm = ?', [hash.toLowerCase(), algorithm])[0]?.[0];
     return v == null ? undefined : String(v);
+  }
+
+  /** The last update check of every model source, oldest model first (damaged rows are skipped). */
+  updateResults(): UpdateResult[] {
+    return this.rows('SELECT result FROM model_updates ORDER BY model_hash, source_url').flatMap(([text]) => {
+      try {
+        const r = JSON.parse(String(text)) as UpdateResult;
+        return r && typeof r.hash === 'string' ? [r] : [];
+      } catch {
+        return [];
+      }
+    });
+  }
+
+  /** Every "ignore this version" / "ignore updates for this model" the user chose. */
+  updateIgnores(): UpdateIgnore[] {
+    return this.rows('SELECT model_hash, version_id FROM update_ignores ORDER BY added_at').map(([hash, v]) => ({ hash: String(hash), versionId: v ? String(v) : null }));
   }
 
   /** Roots remembered with the CLI's `dir add`. */

@@ -4,10 +4,13 @@
 // mtime and the current reader version gets only its header read; vanished files lose their
 // location (model rows and sources stay). Only locations under the given roots are touched, so two
 // processes syncing different roots into one file do not undo each other.
+import { fullHashFile } from '../hash/fullHash';
 import { HashPool } from '../hash/pool';
+import { categoryOfKind, hfCacheFacts, isHfCacheRoot } from '../hfCache';
 import { QUICK_HASH_ALGORITHM, type QuickHashResult } from '../hash/quickHash';
 import { nullLogger, type Logger } from '../log';
 import { headerStamp, readModelInfo } from '../modelInfo/read';
+import type { ModelHeaderInfo } from '../modelInfo/types';
 import { rootFilter, type ModelRoot } from '../roots';
 import { scanRoots, type ScannedFile } from '../scan';
 import { readSidecarHashes } from '../sidecars';
@@ -45,6 +48,8 @@ export interface SyncReport {
 
 /** Files hashed per index update while a sync runs: keeps the in-memory index fresh without rebuilding it per file. */
 const BATCH = 256;
+/** Hugging Face cache files stored in git (not LFS) are this small at most (the Hub sends bigger ones to LFS). */
+const SMALL_GIT_FILE = 10 * 1024 * 1024;
 
 export async function syncRoots(store: IndexStore, roots: readonly ModelRoot[], options: SyncOptions = {}): Promise<SyncReport> {
   const started = performance.now();
@@ -111,8 +116,8 @@ export async function syncRoots(store: IndexStore, roots: readonly ModelRoot[], 
       }
     };
     /** Only header bytes; a refused header is a warning and a null info, so it is not read again until the file changes. */
-    const header = async (f: ScannedFile, hash: string, size: number, mtimeMs: number) => {
-      const info = await readModelInfo(f.absPath, warn);
+    const header = async (f: ScannedFile, hash: string, size: number, mtimeMs: number) => recordHeader(f, hash, size, mtimeMs, await readModelInfo(f.absPath, warn));
+    const recordHeader = (f: ScannedFile, hash: string, size: number, mtimeMs: number, info: ModelHeaderInfo | null) => {
       ops.push({ op: 'header', hash, info, root: f.root.path, rootCategory: f.root.category, relativePath: f.relativePath, stamp: headerStamp(size, mtimeMs) });
       headers++;
     };
@@ -139,14 +144,26 @@ export async function syncRoots(store: IndexStore, roots: readonly ModelRoot[], 
           return;
         }
         const sidecar = await readSidecarHashes(f.absPath, warn);
+        // The Hugging Face cache names LFS blobs by their SHA-256 and tells the repo: known without reading the file.
+        const cached = isHfCacheRoot(f.root) ? await hfCacheFacts(f.root.path, f.relativePath) : undefined;
+        const sha256 = sidecar?.sha256 ?? cached?.sha256;
+        const origin = sidecar?.origin ?? (cached?.sha256 ? 'hf-cache-blob' : undefined);
+        // Read before any op of this file is queued: another lane may flush the queue while this one waits.
+        const info = await readModelInfo(f.absPath, warn);
+        // A small git file of the cache (not LFS, so no SHA-256 in its name): hashing it in full is cheap.
+        const full = cached && !sha256 && q.size <= SMALL_GIT_FILE ? await fullHashFile(f.absPath, options.signal) : undefined;
         const now = Date.now();
-        ops.push({ op: 'model', hash: q.quickHash, algorithm: QUICK_HASH_ALGORITHM, size: q.size, firstSeen: now, sha256: sidecar?.sha256, blake3: sidecar?.blake3, origin: sidecar?.origin });
+        ops.push({ op: 'model', hash: q.quickHash, algorithm: QUICK_HASH_ALGORITHM, size: q.size, firstSeen: now, sha256, blake3: sidecar?.blake3, origin });
+        // The cache has no category folders: the header says what the model is, else it stays unknown.
+        const category = cached ? (f.category ?? categoryOfKind(info?.kind ?? undefined)) : f.category;
         ops.push({
           op: 'locate',
           lastSeen: now,
-          location: { hash: q.quickHash, root: f.root.path, rootCategory: f.root.category, relativePath: f.relativePath, name: f.name, filename: f.filename, category: f.category, size: q.size, mtimeMs: q.mtimeMs },
+          location: { hash: q.quickHash, root: f.root.path, rootCategory: f.root.category, relativePath: f.relativePath, name: f.name, filename: f.filename, category, size: q.size, mtimeMs: q.mtimeMs },
         });
-        await header(f, q.quickHash, q.size, q.mtimeMs);
+        recordHeader(f, q.quickHash, q.size, q.mtimeMs, info);
+        if (cached) ops.push({ op: 'source', hash: q.quickHash, source: cached.source, addedAt: now });
+        if (full) ops.push({ op: 'fullHashes', hash: q.quickHash, sha256: full.sha256, blake3: full.blake3, origin: 'computed' });
         hashed++;
         if (ops.length >= BATCH * 2) flush();
       } finally {

@@ -25,6 +25,12 @@ export interface CivitaiVersion {
   model?: { name?: string; type?: string };
   files?: CivitaiFile[];
   downloadUrl?: string;
+  /** 'Published', 'Scheduled', 'Draft', … (only published versions are offered). */
+  status?: string;
+  /** 'Public', 'EarlyAccess', 'Private', … */
+  availability?: string;
+  publishedAt?: string;
+  earlyAccessEndsAt?: string;
 }
 
 export interface CivitaiModel {
@@ -71,6 +77,15 @@ export class CivitaiProvider implements ModelProvider {
 
   async model(id: number, signal?: AbortSignal): Promise<CivitaiModel> {
     return (await apiJson<CivitaiModel>(this.ctx, 'civitai', `${this.baseUrl}/api/v1/models/${id}`, { signal }))!.data;
+  }
+
+  /** Up to 100 models with all their versions in one request (`GET /api/v1/models?ids=…`); unknown ids are absent. */
+  async modelsByIds(ids: readonly number[], signal?: AbortSignal): Promise<CivitaiModel[]> {
+    if (ids.length > BATCH_LIMIT) throw new RangeError(`at most ${BATCH_LIMIT} model ids per request`);
+    if (!ids.length) return [];
+    const url = `${this.baseUrl}/api/v1/models?ids=${ids.map((id) => String(Math.trunc(id))).join(',')}&limit=${BATCH_LIMIT}`;
+    const r = await apiJson<{ items?: CivitaiModel[] }>(this.ctx, 'civitai', url, { signal });
+    return Array.isArray(r!.data.items) ? r!.data.items : [];
   }
 
   /** The version holding a file with this hash (SHA-256, BLAKE3, AutoV2…), or undefined when CivitAI knows none. */

@@ -3,6 +3,7 @@
 // index alone), so the last copy is never lost.
 import { promises as fsp } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { isHfCacheRoot } from '../hfCache';
 import type { IndexOp } from '../index/ops';
 import type { IndexedLocation, IndexSnapshot } from '../index/snapshot';
 
@@ -20,6 +21,7 @@ export async function deleteDuplicateCopy(snapshot: Pick<IndexSnapshot, 'locatio
   const target = resolve(path);
   const location = snapshot.locations.find((l) => pathOf(l) === target);
   if (!location) throw new LastCopyError(`${target} is not an indexed model file`);
+  if (isHfCacheRoot(location)) throw new LastCopyError(`${target} is in the Hugging Face cache, which Comfy Models never changes; delete it with huggingface-cli if you must`);
   const others = snapshot.byHash(location.hash).filter((l) => l !== location && pathOf(l) !== target);
   let kept: IndexedLocation | undefined;
   for (const l of others) if (await stillThere(l)) kept = kept ?? l;
