@@ -116,6 +116,8 @@ export function startServer(connection: Connection, runtime: ServerRuntime): voi
         hoverProvider: true,
         completionProvider: { triggerCharacters: ['"', '/'] },
         codeLensProvider: { resolveProvider: false },
+        referencesProvider: true,
+        renameProvider: { prepareProvider: true },
         workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
       },
       serverInfo: { name: 'comfy-models', version: runtime.version },

@@ -38,7 +38,7 @@ test('index sync / status / list / find over --models-dir', async () => {
   const sync = await cli(dir, '--index', index, '--models-dir', models, 'index', 'sync', '--json');
   assert.equal(sync.code, 0, sync.stderr);
   const s = sync.json();
-  assert.deepEqual(Object.keys(s).sort(), ['hashed', 'models', 'removed', 'scanned', 'seconds', 'unchanged']);
+  assert.deepEqual(Object.keys(s).sort(), ['hashed', 'models', 'moved', 'removed', 'scanned', 'seconds', 'unchanged']);
   assert.deepEqual([s.scanned, s.hashed, s.unchanged, s.removed, s.models], [4, 4, 0, 0, 3]);
   const again = (await cli(dir, '--index', index, '--models-dir', models, 'index', 'sync', '--json')).json();
   assert.deepEqual([again.hashed, again.unchanged], [0, 4]);

@@ -22,6 +22,7 @@ test('Neovim 0.7 pushes diagnostics and settings, may get CreateFile (implying d
       configuration: false,
       documentChanges: true,
       createFiles: true,
+      renameFiles: true,
       workDoneProgress: true,
       watchFilesRegistration: false,
       workspaceFolders: true,

@@ -19,4 +19,5 @@ export const COMMANDS: Record<string, LoadCommand> = {
   plan: async () => (await import('./commands/plan.js')).planCommand,
   health: async () => (await import('./commands/health.js')).healthCommand,
   updates: async () => (await import('./commands/updates.js')).updatesCommand,
+  mv: async () => (await import('./commands/mv.js')).mvCommand,
 };

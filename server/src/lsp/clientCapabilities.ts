@@ -19,6 +19,8 @@ export interface ClientFeatures {
   documentChanges: boolean;
   /** `workspace.workspaceEdit.resourceOperations` includes 'create': an edit may create pyproject.toml. */
   createFiles: boolean;
+  /** `workspace.workspaceEdit.resourceOperations` includes 'rename': a model rename may move the file. */
+  renameFiles: boolean;
   /** `window.workDoneProgress`: `window/workDoneProgress/create` may be sent. */
   workDoneProgress: boolean;
   /** `workspace.didChangeWatchedFiles.dynamicRegistration`: `client/registerCapability` for file watchers. */
@@ -43,6 +45,7 @@ export function clientFeatures(params: Pick<InitializeParams, 'capabilities' | '
     // declares 'create' without `documentChanges` and applies both).
     documentChanges: !!workspace?.workspaceEdit?.documentChanges || createFiles,
     createFiles,
+    renameFiles: !!workspace?.workspaceEdit?.resourceOperations?.includes('rename'),
     workDoneProgress: !!window?.workDoneProgress,
     watchFilesRegistration: !!workspace?.didChangeWatchedFiles?.dynamicRegistration,
     workspaceFolders: !!workspace?.workspaceFolders,
@@ -59,6 +62,7 @@ export function describeClient(f: ClientFeatures): string {
     yes(f.diagnosticRefresh, 'diagnostic refresh'),
     yes(f.codeLensRefresh, 'code lens refresh'),
     yes(f.createFiles, 'file creation'),
+    yes(f.renameFiles, 'file renames'),
     yes(f.workDoneProgress, 'progress'),
   ].join('; ');
 }

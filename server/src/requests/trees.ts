@@ -21,6 +21,7 @@ import { computeFullHashes, deleteModelCopy } from './modelFiles';
 import { ModelTree } from './modelTree';
 import { WorkflowScanner } from './workflowScan';
 import { WorkspaceWorkflows } from './workflows';
+import { registerModelSymbols } from './modelSymbols';
 import { beginWorkDoneProgress } from '../lsp/workDoneProgress';
 
 export interface TreeDeps {
@@ -58,6 +59,7 @@ export function registerTreeRequests(connection: Connection, deps: TreeDeps): Tr
   const tree = new ModelTree();
   const scanner = new WorkflowScanner(() => files.workspaceFolders, log);
   const workflows = new WorkspaceWorkflows({ scanner, analyzer, files, view: deps.view, settings: (uri) => deps.settings(uri) });
+  registerModelSymbols(connection, { workflows, files, view: deps.view, log, client: deps.client });
   const manifestDeps = { analyzer, files, query, model: (hash: string) => deps.view().model(hash), log, client: deps.client };
 
   connection.onRequest(ModelTreeRequest.type, (params, token) => runSafe(log, token, 'model tree', { items: [], total: 0 }, () => tree.page(query(), params)));

@@ -55,6 +55,22 @@ export class WorkspaceWorkflows {
     return { doc, analysis: await this.deps.analyzer.analyze(doc, view.snapshot, settings, view.fuzzy) };
   }
 
+  /** The analysis of one workflow document (open text, else the file on disk). */
+  async analyzeUri(uri: string): Promise<{ doc: TextDocument; analysis: WorkflowAnalysis }> {
+    return this.analyze(uriToPath(uri));
+  }
+
+  /** Every workspace workflow with its analysis (open documents from their buffers), in path order. */
+  async all(token?: CancellationToken): Promise<{ path: string; doc: TextDocument; analysis: WorkflowAnalysis }[]> {
+    const out: { path: string; doc: TextDocument; analysis: WorkflowAnalysis }[] = [];
+    for (const w of await this.deps.scanner.workflows(token)) {
+      if (token?.isCancellationRequested) break;
+      const { doc, analysis } = await this.analyze(w.path, w.text, w.mtimeMs);
+      if (analysis.parsed.format) out.push({ path: w.path, doc, analysis });
+    }
+    return out;
+  }
+
   async summaries(token?: CancellationToken): Promise<WorkflowSummary[]> {
     const out: WorkflowSummary[] = [];
     for (const w of await this.deps.scanner.workflows(token)) {

@@ -36,7 +36,7 @@ interface CheckedWorkflow {
 }
 
 /** Workflow files named on the command line: files as given, folders searched for workflow JSON. */
-function workflowPaths(cwd: string, args: readonly string[]): string[] {
+export function workflowPaths(cwd: string, args: readonly string[]): string[] {
   const out: string[] = [];
   const walk = (dir: string): void => {
     for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
@@ -87,9 +87,9 @@ function refLine(r: CheckedRef, resolved: ResolvedReference, note?: string): str
   return `  ${r.flags?.length ? '⚠' : '✔'} ${name}  ${where}  → ${r.resolvedPath} (${r.via})${flagged}\n${note ? `      ${note}\n` : ''}`;
 }
 
-type Project = ReturnType<typeof projectManifest>;
+export type Project = ReturnType<typeof projectManifest>;
 
-const mappingsFor = (project: Project, workflowPath: string) => project && workflowMappings(project.manifest, workflowRelativePath(project.path, workflowPath));
+export const mappingsFor = (project: Project, workflowPath: string) => project && workflowMappings(project.manifest, workflowRelativePath(project.path, workflowPath));
 
 function checkOne(project: Project, wf: SourcedWorkflowFile, index: IndexQuery): { json: CheckedWorkflow; text: string; problem: boolean } {
   const [error] = wf.parsed.errors;

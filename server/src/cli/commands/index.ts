@@ -45,8 +45,8 @@ export const indexCommand: CliCommand = {
       if (sub === 'sync') {
         if (!roots.length) throw new UsageError('no model folders: pass --models-dir DIR or remember one with `comfy-models dir add DIR`');
         const r = await syncCli(ctx, store, roots);
-        const result = { scanned: r.scanned, hashed: r.hashed, unchanged: r.unchanged, removed: r.removed, models: r.models, seconds: Number(r.seconds.toFixed(3)) };
-        output(ctx, result, () => `Scanned ${r.scanned} files: ${r.hashed} hashed, ${r.unchanged} unchanged, ${r.removed} removed; ${r.models} models (${r.seconds.toFixed(2)} s)\n`);
+        const result = { scanned: r.scanned, hashed: r.hashed, unchanged: r.unchanged, removed: r.removed, moved: r.moved, models: r.models, seconds: Number(r.seconds.toFixed(3)) };
+        output(ctx, result, () => `Scanned ${r.scanned} files: ${r.hashed} hashed, ${r.unchanged} unchanged, ${r.removed} removed${r.moved ? `, ${r.moved} moved` : ''}; ${r.models} models (${r.seconds.toFixed(2)} s)\n`);
         return EXIT_OK;
       }
       const locations = scopedLocations(store.snapshot(), roots);

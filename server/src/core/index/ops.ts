@@ -14,6 +14,11 @@ export type IndexOp =
   | { op: 'fullHashes'; hash: string; sha256: string; blake3: string; origin: string }
   | { op: 'locate'; location: IndexedLocation; lastSeen: number }
   | { op: 'unlocate'; root: string; rootCategory: string | null; relativePath: string }
+  /**
+   * A file moved (renamed) with its content unchanged: its row takes the new place, keeping the hash,
+   * size, mtime and header stamp, so nothing is hashed or read again. A row already at the new place goes.
+   */
+  | { op: 'move'; from: { root: string; rootCategory: string | null; relativePath: string }; to: Pick<IndexedLocation, 'root' | 'rootCategory' | 'relativePath' | 'name' | 'filename' | 'category'>; lastSeen: number }
   /** What the header of the file at this location says (null: unreadable or not a header format), and the stamp it was read at. */
   | { op: 'header'; hash: string; info: ModelHeaderInfo | null; root: string; rootCategory: string | null; relativePath: string; stamp: string }
   | { op: 'source'; hash: string; source: ModelSource; addedAt: number }
@@ -73,6 +78,16 @@ export function applyOp(db: Database, o: IndexOp): void {
     case 'unlocate':
       run(db, 'DELETE FROM model_locations WHERE root = ? AND root_category = ? AND relative_path = ?', [o.root, o.rootCategory ?? '', o.relativePath]);
       return;
+    case 'move': {
+      const { from, to } = o;
+      run(db, 'DELETE FROM model_locations WHERE root = ? AND root_category = ? AND relative_path = ?', [to.root, to.rootCategory ?? '', to.relativePath]);
+      run(db,
+        `UPDATE model_locations SET root = ?, root_category = ?, relative_path = ?, filename = ?, category = ?, name = ?, last_seen = ?
+         WHERE root = ? AND root_category = ? AND relative_path = ?`,
+        [to.root, to.rootCategory ?? '', to.relativePath, to.filename, to.category, to.name, o.lastSeen, from.root, from.rootCategory ?? '', from.relativePath],
+      );
+      return;
+    }
     case 'header':
       run(db, 'UPDATE models SET base_model = ?, model_kind = ?, header_info = ? WHERE hash = ?', [
         o.info?.baseModel ?? null, o.info?.kind ?? null, o.info ? JSON.stringify(o.info) : null, o.hash,

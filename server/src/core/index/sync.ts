@@ -34,6 +34,8 @@ export interface SyncReport {
   hashed: number;
   unchanged: number;
   removed: number;
+  /** Files found at a new path with the size and mtime of a vanished one: moved, not hashed again. */
+  moved: number;
   /** Files whose header was read (hashed files and unchanged files not read before). */
   headers: number;
   /** Distinct models with a live location after the sync. */
@@ -81,15 +83,35 @@ export async function syncRoots(store: IndexStore, roots: readonly ModelRoot[], 
     }
     toHash.push(f);
   }
+  const ops: IndexOp[] = [];
+  const flush = () => store.apply(ops.splice(0));
+  const vanished = before.locations.filter((loc) => !seen.has(loc) && underRoots(loc) && !unlisted(loc));
+  // A new file with the size and modification time (to the fraction of a millisecond) of exactly one
+  // vanished file of the same root is that file moved (a rename keeps both): its row follows, unhashed.
+  let moved = 0;
+  const movedFrom = new Set<IndexedLocation>();
+  for (const f of [...toHash]) {
+    if (before.at(f.root.path, f.root.category, f.relativePath)) continue;
+    const same = vanished.filter((l) => l.root === f.root.path && l.rootCategory === f.root.category && l.size === f.size && l.mtimeMs === f.mtimeMs);
+    if (same.length !== 1 || movedFrom.has(same[0])) continue;
+    const from = same[0];
+    movedFrom.add(from);
+    ops.push({
+      op: 'move',
+      from: { root: from.root, rootCategory: from.rootCategory, relativePath: from.relativePath },
+      to: { root: f.root.path, rootCategory: f.root.category, relativePath: f.relativePath, name: f.name, filename: f.filename, category: f.category },
+      lastSeen: Date.now(),
+    });
+    toHash.splice(toHash.indexOf(f), 1);
+    moved++;
+  }
   const unchanged = scan.files.length - toHash.length;
   const work = toHash.length + toRead.length;
 
-  const ops: IndexOp[] = [];
-  const flush = () => store.apply(ops.splice(0));
   let removed = 0;
   // Vanished files lose their location.
-  for (const loc of before.locations) {
-    if (seen.has(loc) || !underRoots(loc) || unlisted(loc)) continue;
+  for (const loc of vanished) {
+    if (movedFrom.has(loc)) continue;
     ops.push({ op: 'unlocate', root: loc.root, rootCategory: loc.rootCategory, relativePath: loc.relativePath });
     removed++;
   }
@@ -181,5 +203,5 @@ export async function syncRoots(store: IndexStore, roots: readonly ModelRoot[], 
     changed = store.dirty;
     await store.save(); // also after a cancellation: what was hashed is kept
   }
-  return { scanned: scan.files.length, hashed, unchanged, removed, headers, models: store.snapshot().modelCount, seconds: (performance.now() - started) / 1000, warnings, changed, offlineRoots: scan.unreachableRoots.map((r) => r.path) };
+  return { scanned: scan.files.length, hashed, unchanged, removed, moved, headers, models: store.snapshot().modelCount, seconds: (performance.now() - started) / 1000, warnings, changed, offlineRoots: scan.unreachableRoots.map((r) => r.path) };
 }

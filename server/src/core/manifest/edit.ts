@@ -34,7 +34,9 @@ export type ManifestEdit =
   | { kind: 'remove-model'; hash: string }
   | { kind: 'add-mapping'; mapping: MappingInput }
   | { kind: 'remove-mapping'; workflow: string; reference: string }
-  | { kind: 'add-source'; hash: string; source: ManifestSource };
+  | { kind: 'add-source'; hash: string; source: ManifestSource }
+  /** A model moved or renamed: its `filename` and `relative_path` fields (those written) get the new values. */
+  | { kind: 'set-model-path'; hash: string; filename: string; relativePath: string };
 
 /** The edit cannot be made safely (bad input, malformed file, entry missing, unusual layout). */
 export class ManifestEditError extends Error {}
@@ -157,6 +159,8 @@ function editStep(text: string, edit: ManifestEdit): Step {
     }
     case 'add-source':
       return addSource(doc, edit.hash, edit.source);
+    case 'set-model-path':
+      return setModelPath(doc, edit.hash, edit.filename, edit.relativePath);
   }
 }
 
@@ -263,6 +267,25 @@ function addSource(doc: Doc, hash: string, source: ManifestSource): Step {
     splices: [splice],
     expect: (data) => setPath(data, sourcesPath, [...(Array.isArray(existing) ? existing : []), { type: source.type, url: source.url }]),
   };
+}
+
+/** Replace the string values of the fields the entry has; a field it lacks is not added (minimal edit). */
+function setModelPath(doc: Doc, hash: string, filename: string, relativePath: string): Step {
+  const why = unsafeName(filename) || unsafeRelativePath(relativePath);
+  if (why) throw new ManifestEditError(`refusing to write the new path of model ${hash}: ${why}`);
+  const table = TABLES.find((t) => getPath(doc.data, [...modelTablePath(t), hash]) !== undefined);
+  if (!table) throw new ManifestEditError(`model ${hash} is not in the manifest`);
+  const path = [...modelTablePath(table), hash];
+  const splices: TextSplice[] = [];
+  const changed: [string, string][] = [];
+  for (const [field, value] of [['filename', filename], ['relative_path', relativePath]] as const) {
+    if (getPath(doc.data, [...path, field]) === undefined) continue;
+    const node = doc.scan.nodes.get(pathKey([...path, field]));
+    if (node?.kind !== 'string') throw new ManifestEditError(`model ${hash}: '${field}' is written in a layout this editor does not change; edit it by hand`);
+    splices.push({ ...node.valueSpan, text: tomlString(value) });
+    changed.push([field, value]);
+  }
+  return { splices, expect: (data) => changed.forEach(([field, value]) => setPath(data, [...path, field], value)) };
 }
 
 /** The text being edited with its positions and data. */
