@@ -9,6 +9,7 @@ import { CodeActionRequest, CompletionRequest, HoverRequest, type CodeAction, ty
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { chainWorkflowUi, writeBaseModelLibrary } from '../helpers/baseModelLibrary';
 import { tempDir, writeFile } from '../helpers/files';
+import { WorkflowReferencesRequest, WorkflowsRequest } from '../../server/src/protocol';
 import { startSession, type Session } from '../helpers/lspSession';
 
 const WORKFLOW = chainWorkflowUi();
@@ -52,6 +53,14 @@ describe('base models in the language features', () => {
     assert.match(d.message as string, /SDXL/);
     assert.match(d.message as string, /sd15_style\.safetensors/);
     assert.match(d.message as string, /sdxl_base\.safetensors/);
+  });
+
+  test('the Workflows view reads the mismatch as a warning too: the LoRA "other base model", the workflow "1 to check"', async () => {
+    const list = await s.h.client.sendRequest(WorkflowsRequest.type);
+    const chain = list.find((w) => w.label.endsWith('chain.json'))!;
+    assert.equal(chain.warnings, 1, JSON.stringify(list));
+    const refs = await s.h.client.sendRequest(WorkflowReferencesRequest.type, { uri: chain.uri });
+    assert.deepEqual(refs.filter((r) => r.status === 'base-model-mismatch').map((r) => r.value), ['sd15_style.safetensors']);
   });
 
   test('no warning when the checkpoint family is unknown', async () => {

@@ -17,7 +17,7 @@ import {
   type WorkspaceEdit,
 } from 'vscode-languageserver-protocol';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { FixEditRequest } from '../../server/src/protocol';
+import { FixEditRequest, WorkflowReferencesRequest, WorkflowsRequest } from '../../server/src/protocol';
 import { tempDir, writeFile } from '../helpers/files';
 import { startSession, type Session } from '../helpers/lspSession';
 import { applyTextEdits, applyWorkspaceEditToDisk } from '../helpers/workspaceEdit';
@@ -175,6 +175,10 @@ describe('language features on a workflow', () => {
     assert.deepEqual(sameRef.map((d) => d.code), ['mapped-path-differs'], 'only the note that ComfyUI looks for the written name remains');
     assert.equal(sameRef[0].severity, 3, 'an Information diagnostic stays on the mapped value');
     assert.match(String(sameRef[0].message), /workflow unchanged/);
+    const listed = (await s.h.client.sendRequest(WorkflowsRequest.type)).find((w) => w.uri === s.uri(wf))!;
+    assert.equal(listed.mapped, 1, 'the Workflows view says "mapped", not plain "found"');
+    const refs = await s.h.client.sendRequest(WorkflowReferencesRequest.type, { uri: s.uri(wf) });
+    assert.equal(refs.find((r) => r.value === 'sd_xl_base.safetensors')?.status, 'mapped');
   });
 
   test('hover on a manifest hash shows the model, its file and the workflows that map to it', async () => {

@@ -12,6 +12,8 @@ export type WorkflowNode = { type: 'workflow'; workflow: WorkflowSummary } | { t
 
 const STATUS_ICONS: Record<ReferenceStatus, vscode.ThemeIcon> = {
   resolved: new vscode.ThemeIcon('pass', new vscode.ThemeColor('testing.iconPassed')),
+  mapped: new vscode.ThemeIcon('link', new vscode.ThemeColor('problemsInfoIcon.foreground')),
+  'base-model-mismatch': new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground')),
   missing: new vscode.ThemeIcon('error', new vscode.ThemeColor('problemsErrorIcon.foreground')),
   ambiguous: new vscode.ThemeIcon('question', new vscode.ThemeColor('problemsWarningIcon.foreground')),
   'wrong-folder': new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground')),
@@ -20,6 +22,8 @@ const STATUS_ICONS: Record<ReferenceStatus, vscode.ThemeIcon> = {
 
 const STATUS_TEXT: Record<ReferenceStatus, string> = {
   resolved: 'found',
+  mapped: 'mapped (workflow unchanged)',
+  'base-model-mismatch': 'other base model',
   missing: 'missing',
   ambiguous: 'ambiguous',
   'wrong-folder': 'wrong folder',
@@ -30,6 +34,7 @@ export function summaryText(w: WorkflowSummary): string {
   const parts = [`${w.models} model${w.models === 1 ? '' : 's'}`];
   if (w.missing) parts.push(`${w.missing} missing`);
   if (w.warnings) parts.push(`${w.warnings} to check`);
+  if (w.mapped) parts.push(`${w.mapped} mapped`);
   return parts.join(' · ');
 }
 
@@ -56,7 +61,7 @@ export class WorkflowsTree implements vscode.TreeDataProvider<WorkflowNode>, vsc
       item.id = w.uri;
       item.description = slash > 0 ? `${summaryText(w)} · ${w.label.slice(0, slash)}` : summaryText(w);
       item.resourceUri = vscode.Uri.parse(w.uri);
-      item.iconPath = w.missing ? STATUS_ICONS.missing : w.warnings ? STATUS_ICONS['wrong-folder'] : STATUS_ICONS.resolved;
+      item.iconPath = w.missing ? STATUS_ICONS.missing : w.warnings ? STATUS_ICONS['wrong-folder'] : w.mapped ? STATUS_ICONS.mapped : STATUS_ICONS.resolved;
       item.tooltip = `${w.label} (${w.format === 'api' ? 'API' : 'UI'} format): ${summaryText(w)}`;
       item.command = { command: 'vscode.open', title: 'Open Workflow', arguments: [vscode.Uri.parse(w.uri)] };
       item.contextValue = 'workflow';

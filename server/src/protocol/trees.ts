@@ -114,7 +114,11 @@ export namespace ModelDetailsRequest {
   export const type = new RequestType<{ hash: string }, ModelDetails | null, void>(method);
 }
 
-export type ReferenceStatus = 'resolved' | 'missing' | 'ambiguous' | 'wrong-folder' | 'inactive';
+/**
+ * `mapped`: found only through a pyproject.toml mapping (ComfyUI itself still looks for the written name);
+ * `base-model-mismatch`: found, but of another family than the model it is applied to.
+ */
+export type ReferenceStatus = 'resolved' | 'mapped' | 'missing' | 'ambiguous' | 'wrong-folder' | 'base-model-mismatch' | 'inactive';
 
 export interface WorkflowSummary {
   uri: string;
@@ -124,8 +128,10 @@ export interface WorkflowSummary {
   /** Active model references. */
   models: number;
   missing: number;
-  /** References that load but need attention (ambiguous, wrong folder). */
+  /** References that need attention (ambiguous, wrong folder, base-model mismatch). */
   warnings: number;
+  /** References found only through a pyproject.toml mapping (the workflow as written does not load them). */
+  mapped: number;
 }
 
 /** `comfyModels/workflows`: every workflow in the workspace, found by content. */

@@ -3,6 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import type { CancellationToken } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
+import { normalizeRelativePath } from '../core/categories';
 import type { ResolvedReference } from '../core/resolve';
 import type { IndexView } from '../engine/indexHost';
 import type { ReferenceStatus, WorkflowReferenceItem, WorkflowSummary } from '../protocol/trees';
@@ -20,11 +21,17 @@ export interface WorkflowDeps {
   settings(uri: string): Promise<Settings>;
 }
 
-export function referenceStatus(r: ResolvedReference): ReferenceStatus {
+/** A reference's status in the view: the same reading as its diagnostic (diagnostics.ts). */
+export function referenceStatus(r: ResolvedReference, analysis?: Pick<WorkflowAnalysis, 'mismatches'>): ReferenceStatus {
   const res = r.resolution;
-  if (res.status === 'resolved') return res.flags.length ? 'wrong-folder' : 'resolved';
-  return res.status;
+  if (res.status !== 'resolved') return res.status;
+  if (res.flags.length) return 'wrong-folder';
+  if (analysis?.mismatches.some((m) => m.reference.offset === r.reference.offset)) return 'base-model-mismatch';
+  if (res.via === 'mapping' && res.location.name !== normalizeRelativePath(r.reference.value)) return 'mapped';
+  return 'resolved';
 }
+
+const WARNINGS = new Set<ReferenceStatus>(['ambiguous', 'wrong-folder', 'base-model-mismatch']);
 
 function referenceDetail(r: ResolvedReference): string {
   const res = r.resolution;
@@ -78,7 +85,7 @@ export class WorkspaceWorkflows {
       const { analysis } = await this.analyze(w.path, w.text, w.mtimeMs);
       if (!analysis.parsed.format) continue;
       const active = analysis.resolved.filter((r) => r.reference.active);
-      const statuses = active.map(referenceStatus);
+      const statuses = active.map((r) => referenceStatus(r, analysis));
       const folder = this.deps.files.folderOf(w.path);
       out.push({
         uri: pathToUri(w.path),
@@ -86,7 +93,8 @@ export class WorkspaceWorkflows {
         format: analysis.parsed.format,
         models: active.length,
         missing: statuses.filter((s) => s === 'missing').length,
-        warnings: statuses.filter((s) => s === 'ambiguous' || s === 'wrong-folder').length,
+        warnings: statuses.filter((s) => WARNINGS.has(s)).length,
+        mapped: statuses.filter((s) => s === 'mapped').length,
       });
     }
     return out;
@@ -103,7 +111,7 @@ export class WorkspaceWorkflows {
         nodeType,
         value,
         category,
-        status: referenceStatus(r),
+        status: referenceStatus(r, analysis),
         detail: referenceDetail(r),
         ...(res.status === 'resolved' && { hash: res.location.hash }),
         offset,
