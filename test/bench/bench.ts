@@ -2,6 +2,7 @@
 // function returning rows; add yours to ROWS. Benchmarks are not tests: nothing here asserts timings.
 import { activationBench } from './activation';
 import { downloadBench } from './download';
+import { rateLimitBench } from './rateLimit';
 import { hashBench } from './hash';
 import { lspBench, memoryBench } from './lsp';
 import { modelInfoBench } from './modelInfo';
@@ -12,7 +13,7 @@ import { shareBench } from './share';
 import { treesBench } from './trees';
 
 /** In run order: rows that measure memory go first, before other rows grow the heap. */
-const ROWS: (() => BenchRow[] | Promise<BenchRow[]>)[] = [memoryBench, resolveBench, lspBench, treesBench, syncBench, modelInfoBench, hashBench, scaleBench, downloadBench, shareBench, activationBench];
+const ROWS: (() => BenchRow[] | Promise<BenchRow[]>)[] = [memoryBench, resolveBench, lspBench, treesBench, syncBench, modelInfoBench, hashBench, scaleBench, downloadBench, rateLimitBench, shareBench, activationBench];
 
 async function main(): Promise<void> {
   const rows: BenchRow[] = [];
