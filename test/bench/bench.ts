@@ -4,6 +4,7 @@
 import { activationBench } from './activation';
 import { cliBench } from './cli';
 import { downloadBench } from './download';
+import { rateLimitBench } from './rateLimit';
 import { hashBench } from './hash';
 import { lspBench, memoryBench } from './lsp';
 import { modelInfoBench } from './modelInfo';
@@ -15,7 +16,7 @@ import { treesBench } from './trees';
 
 /** In run order: rows that measure memory go first, before other rows grow the heap. */
 const ROWS: (() => BenchRow[] | Promise<BenchRow[]>)[] = [
-  memoryBench, resolveBench, lspBench, treesBench, syncBench, modelInfoBench, hashBench, cliBench, scaleBench, downloadBench, shareBench, activationBench,
+  memoryBench, resolveBench, lspBench, treesBench, syncBench, modelInfoBench, hashBench, cliBench, scaleBench, downloadBench, rateLimitBench, shareBench, activationBench,
 ];
 
 async function main(): Promise<void> {

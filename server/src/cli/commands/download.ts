@@ -17,7 +17,7 @@ import { chosenRoots } from '../targetRoot';
 const USAGE_CODES = new Set(['category-required', 'invalid-url', 'outside-roots']);
 
 export const downloadCommand: CliCommand = {
-  usage: 'download <url> [--category C] [--to SUBFOLDER] [--root DIR] [--sha256 H]',
+  usage: 'download <url> [--category C] [--to SUBFOLDER] [--root DIR] [--sha256 H] [--limit-rate 4M]',
   async run(ctx: CliContext): Promise<number> {
     const [, url, extra] = ctx.args.positionals;
     if (!url || extra !== undefined) throw new UsageError('download needs exactly one URL');

@@ -42,7 +42,7 @@ function rowLine(r: ImportRow & { target?: string | null }): string {
 }
 
 export const importCommand: CliCommand = {
-  usage: 'import [pyproject.toml] [--download] [--root DIR]   (resolve a manifest: present / downloadable / name-match / missing; --download fetches the downloadable ones, into DIR when given)',
+  usage: 'import [pyproject.toml] [--download] [--root DIR] [--limit-rate 4M]   (resolve a manifest: present / downloadable / name-match / missing; --download fetches the downloadable ones, into DIR when given)',
   async run(ctx: CliContext): Promise<number> {
     const [, file, extra] = ctx.args.positionals;
     if (extra !== undefined) throw new UsageError('import takes at most one manifest file');

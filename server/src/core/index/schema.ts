@@ -60,14 +60,14 @@ const MIGRATIONS: string[] = [
    CREATE INDEX idx_variants_value ON quick_hash_variants (algorithm, value);`,
   // Update checks: the last result per model source (JSON UpdateResult, with the time of the check), and
   // the user's "ignore this version" (version_id) / "ignore updates for this model" (version_id '').
-  `CREATE TABLE model_updates (
+  `CREATE TABLE IF NOT EXISTS model_updates (
      model_hash TEXT NOT NULL,
      source_url TEXT NOT NULL,
      checked_at INTEGER NOT NULL,
      result TEXT NOT NULL,
      PRIMARY KEY (model_hash, source_url)
    );
-   CREATE TABLE update_ignores (
+   CREATE TABLE IF NOT EXISTS update_ignores (
      model_hash TEXT NOT NULL,
      version_id TEXT NOT NULL,
      added_at INTEGER NOT NULL,
