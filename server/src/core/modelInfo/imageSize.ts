@@ -58,8 +58,7 @@ export async function imageFileSize(path: string): Promise<ImageSize | undefined
   }
 }
 
-/** The size an image is shown at when `width` is its display width (aspect kept, never enlarged). */
+/** The size an image is shown at `width` pixels wide, its aspect kept. */
 export function displaySize(size: ImageSize, width: number): ImageSize {
-  const w = Math.min(width, size.width);
-  return { width: w, height: Math.max(1, Math.round((size.height * w) / size.width)) };
+  return { width, height: Math.max(1, Math.round((size.height * width) / size.width)) };
 }
