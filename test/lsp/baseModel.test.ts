@@ -77,7 +77,7 @@ describe('base models in the language features', () => {
     assert.match(text, /Watercolor Style/);
     assert.match(text, /\*\*Trained words\*\* `watercolor`, `soft light`/);
     const preview = pathToFileURL(join(models, 'loras/sd15_style.preview.png')).href;
-    assert.ok(text.includes(`![preview](${preview}|width=256)`), text);
+    assert.ok(text.includes(`![preview](${preview}|width=256,height=256)`), text); // a square preview: its height is known before it loads
   });
 
   test('completion in a LoRA value ranks LoRAs of the workflow\'s base model (SDXL) first and names the base model', async () => {

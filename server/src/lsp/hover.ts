@@ -5,13 +5,13 @@ import type { ResolvedReference } from '../core/resolve';
 import type { ModelInfo } from '../core/types';
 import { formatSize } from '../protocol/format';
 import { analyze, isManifest, openManifest, type FeatureContext } from './featureContext';
-import { headerLines, previewOf } from './modelHover';
+import { headerLines, previewOf, type PreviewFile } from './modelHover';
 import { manifestHashAt, referenceAt } from './referenceAt';
 import { runSafe } from './runSafe';
 
 const code = (s: string) => `\`${s.replace(/`/g, "'")}\``;
 
-function modelLines(model: ModelInfo | undefined, hash: string, preview: string | undefined): string[] {
+function modelLines(model: ModelInfo | undefined, hash: string, preview: PreviewFile | undefined): string[] {
   if (!model) return [`Quick hash ${code(hash)} · not in the model index`];
   const lines = [`**Size** ${formatSize(model.size)} · **quick hash** ${code(model.hash)}`];
   if (model.sha256) lines.push(`**SHA-256** ${code(model.sha256)}`);
@@ -39,7 +39,7 @@ const STATUS: Record<string, string> = {
 };
 
 /** `model` is the resolved model as this window sees it, `preview` its preview image file. */
-export function referenceHover(r: ResolvedReference, model: ModelInfo | undefined, manifest: Manifest, preview?: string): string {
+export function referenceHover(r: ResolvedReference, model: ModelInfo | undefined, manifest: Manifest, preview?: PreviewFile): string {
   const { reference: ref, resolution: res } = r;
   const head = `**${ref.category ?? 'model'}** ${code(ref.value)} — ${ref.nodeType} (node ${ref.nodeId})`;
   const lines = [head, ''];
@@ -70,7 +70,7 @@ export function referenceHover(r: ResolvedReference, model: ModelInfo | undefine
   return lines.join('\n');
 }
 
-export function manifestHashHover(hash: string, filename: string | undefined, model: ModelInfo | undefined, manifest: Manifest, preview?: string): string {
+export function manifestHashHover(hash: string, filename: string | undefined, model: ModelInfo | undefined, manifest: Manifest, preview?: PreviewFile): string {
   return [`**${filename ?? 'model'}** ${code(hash)}`, '', ...modelLines(model, hash, preview), ...usedBy(manifest, hash)].join('\n');
 }
 

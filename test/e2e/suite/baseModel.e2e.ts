@@ -47,5 +47,5 @@ test('the hover of the SD 1.5 LoRA names its base model and shows its preview im
   assert.match(text, /\*\*Kind\*\* LoRA/);
   assert.match(text, /\*\*Trained words\*\* `watercolor`/);
   const preview = vscode.Uri.file(path.join(fixture().modelsDir, 'loras/sd15/watercolor-sd15.preview.png')).toString();
-  assert.ok(text.includes(`![preview](${preview}|width=256)`), text);
+  assert.ok(text.includes(`![preview](${preview}|width=256,height=256)`), text); // a square preview: its height is known before it loads
 });
