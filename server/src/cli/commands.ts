@@ -12,6 +12,7 @@ import { importCommand } from './commands/import';
 import { linkCommand, unlinkCommand } from './commands/link';
 import { planCommand } from './commands/plan';
 import { healthCommand } from './commands/health';
+import { storeCommand } from './commands/store';
 
 export const COMMANDS: Record<string, CliCommand> = {
   dir: dirCommand,
@@ -27,4 +28,5 @@ export const COMMANDS: Record<string, CliCommand> = {
   unlink: unlinkCommand,
   plan: planCommand,
   health: healthCommand,
+  store: storeCommand,
 };
