@@ -12,7 +12,8 @@ import type { IndexedLocation } from '../../core/index/snapshot';
 import { editManifestFile, readManifestText } from '../../core/manifest/file';
 import { readManifest } from '../../core/manifest/read';
 import type { ModelRoot } from '../../core/roots';
-import { listStore, verifyStore } from '../../core/store/catalogue';
+import { listStore, verifyStore, type VerifyReport } from '../../core/store/catalogue';
+import type { StoredModel } from '../../core/store/metadata';
 import type { StoreClient } from '../../core/store/client';
 import { isSha256, StoreConfigError, validateStore, type StoreConfig } from '../../core/store/config';
 import { localModel } from '../../core/store/localModel';
@@ -90,7 +91,7 @@ async function list(ctx: CliContext): Promise<number> {
 
 async function ls(ctx: CliContext, [name]: string[]): Promise<number> {
   return withStores(ctx, name, async (clients) => {
-    const listing = [];
+    const listing: { store: string; url: string; models: StoredModel[] }[] = [];
     for (const c of clients) {
       const models = await listStore(c);
       listing.push({ store: c.config.name, url: c.config.url, models });
@@ -222,9 +223,8 @@ async function pullManifest(ctx: CliContext, [file]: string[], storeName: string
     withStores(ctx, storeName, async (clients) => {
       const report = await importReport(manifest, index, roots, {});
       // Only the stores: a manifest's public sources are `import --download`'s business.
-      const env = { ...cliDownloadEnvironment(ctx) };
-      const rows = report.rows.map((r) => (r.status === 'downloadable' ? r : r));
-      const { downloaded, errors } = await downloadAll(manifest, rows.filter((r) => r.source?.type === 's3'), roots, env, index, { stores: clients });
+      const stored = report.rows.filter((r) => r.source?.type === 's3');
+      const { downloaded, errors } = await downloadAll(manifest, stored, roots, cliDownloadEnvironment(ctx), index, { stores: clients });
       output(ctx, { manifest: path, downloaded, errors }, () =>
         downloaded.map((d) => `  ⇣ ${d.filename ?? d.hash} → ${d.path}\n`).join('') + errors.map((e) => `  ✖ ${e.filename ?? e.hash}: ${e.message} (${e.code})\n`).join('') || 'Nothing to pull\n',
       );
@@ -235,7 +235,7 @@ async function pullManifest(ctx: CliContext, [file]: string[], storeName: string
 
 async function verify(ctx: CliContext, [name]: string[]): Promise<number> {
   return withStores(ctx, name, async (clients: StoreClient[]) => {
-    const reports = [];
+    const reports: ({ store: string } & VerifyReport)[] = [];
     for (const c of clients) reports.push({ store: c.config.name, ...(await verifyStore(c)) });
     output(ctx, reports, () =>
       reports.map((r) => `${r.store}: ${r.objects} objects, ${formatSize(r.bytes)}, ${r.problems.length ? `${r.problems.length} problems` : 'all consistent'}\n` + r.problems.map((p) => `  ✖ ${p.key}: ${p.problem}\n`).join('')).join(''),

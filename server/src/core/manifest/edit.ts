@@ -261,7 +261,7 @@ function addSource(doc: Doc, hash: string, source: ManifestSource): Step {
   }
   return {
     splices: [splice],
-    expect: (data) => setPath(data, sourcesPath, [...(Array.isArray(existing) ? existing : []), { type: source.type, url: source.url }]),
+    expect: (data) => setPath(data, sourcesPath, [...(Array.isArray(existing) ? existing : []), source.store ? { type: source.type, url: source.url, store: source.store } : { type: source.type, url: source.url }]),
   };
 }
 
