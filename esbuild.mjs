@@ -28,6 +28,8 @@ await Promise.all([
   esbuild.build({ ...common, entryPoints: ['server/src/cli.ts'], outfile: 'server/dist/cliMain.js' }),
   // Hash worker thread, loaded by the server and the CLI from beside their bundle (core/hash/pool.ts).
   esbuild.build({ ...common, entryPoints: ['server/src/core/hash/worker.ts'], outfile: 'server/dist/hashWorker.js' }),
+  // The AWS SDK for team stores, on its own: core/store/loadSdk.ts requires it on first use only.
+  esbuild.build({ ...common, entryPoints: ['server/src/core/store/sdk.ts'], outfile: 'server/dist/s3sdk.js' }),
 ]);
 mkdirSync('server/dist', { recursive: true });
 copyFileSync('node_modules/sql.js/dist/sql-wasm.wasm', 'server/dist/sql-wasm.wasm');

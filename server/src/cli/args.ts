@@ -10,7 +10,10 @@ export interface ParsedArgs {
 }
 
 /** Flags that never take a value. */
-const BOOLEAN_FLAGS = new Set(['json', 'full', 'duplicates', 'optional', 'full-hashes', 'download', 'help', 'version', 'check', 'dry-run', 'summary']);
+const BOOLEAN_FLAGS = new Set([
+  'json', 'full', 'duplicates', 'optional', 'full-hashes', 'download', 'help', 'version', 'check', 'dry-run', 'summary', 'path-style',
+  'auto-push', 'manifest',
+]);
 
 export function parseArgs(argv: readonly string[]): ParsedArgs {
   const positionals: string[] = [];

@@ -20,4 +20,5 @@ export const COMMANDS: Record<string, LoadCommand> = {
   health: async () => (await import('./commands/health.js')).healthCommand,
   updates: async () => (await import('./commands/updates.js')).updatesCommand,
   mv: async () => (await import('./commands/mv.js')).mvCommand,
+  store: async () => (await import('./commands/store.js')).storeCommand,
 };

@@ -41,7 +41,7 @@ export interface ModelInfo {
   header?: ModelHeaderInfo;
 }
 
-export type SourceType = 'civitai' | 'huggingface' | 'url';
+export type SourceType = 'civitai' | 'huggingface' | 'url' | 's3';
 
 export interface ModelSource {
   type: SourceType;

@@ -22,6 +22,7 @@ import { output, type CliContext } from '../context';
 import { cliDownloadEnvironment } from '../downloadEnvironment';
 import { withSyncedIndex } from '../indexContext';
 import { chosenRoots } from '../targetRoot';
+import { withStores } from '../stores';
 
 const MARK: Record<ImportRow['status'], string> = { present: '✔', downloadable: '⇣', 'name-match': '?', missing: '✖' };
 
@@ -56,9 +57,13 @@ export const importCommand: CliCommand = {
       let report = await resolveAndRecord(manifest, store, roots, options);
       let fetched: { downloaded: DownloadedModel[]; errors: DownloadFailure[] } | undefined;
       if (hasFlag(ctx.args, 'download')) {
-        fetched = await downloadAll(manifest, report.rows, roots, cliDownloadEnvironment(ctx), store, {
-          onStart: (row, folder) => void (ctx.json || ctx.io.stderr(`downloading ${row.filename ?? row.hash} into ${folder}\n`)),
-        });
+        const rows = report.rows;
+        fetched = await withStores(ctx, undefined, (stores) =>
+          downloadAll(manifest, rows, roots, cliDownloadEnvironment(ctx), store, {
+            stores,
+            onStart: (row, folder) => void (ctx.json || ctx.io.stderr(`downloading ${row.filename ?? row.hash} into ${folder}\n`)),
+          }),
+        );
         report = await resolveAndRecord(manifest, store, roots, options);
       }
       const { rows, totals, targets } = report;

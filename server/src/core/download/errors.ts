@@ -14,7 +14,15 @@ export type DownloadErrorCode =
   | 'exists-different'
   | 'invalid-url'
   | 'category-required'
-  | 'cancelled';
+  | 'cancelled'
+  // Team stores (S3): wrong credentials, a permission the credentials lack, no such bucket, no answer,
+  // bytes that do not hash to their key, an s3:// source of a store that is not configured.
+  | 'store-credentials'
+  | 'store-permission'
+  | 'store-bucket-missing'
+  | 'store-unreachable'
+  | 'corrupt-store-object'
+  | 'store-not-configured';
 
 export class DownloadError extends Error {
   constructor(

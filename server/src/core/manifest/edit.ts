@@ -183,7 +183,7 @@ export function modelData(model: ModelEntryInput): Table {
   const entry: Table = { filename: model.filename, category: model.category, relative_path: model.relativePath, size: model.size };
   if (model.blake3) entry.blake3 = model.blake3;
   if (model.sha256) entry.sha256 = model.sha256;
-  entry.sources = model.sources.map((s) => ({ type: s.type, url: s.url }));
+  entry.sources = model.sources.map((s) => (s.store ? { type: s.type, url: s.url, store: s.store } : { type: s.type, url: s.url }));
   return entry;
 }
 
@@ -265,7 +265,7 @@ function addSource(doc: Doc, hash: string, source: ManifestSource): Step {
   }
   return {
     splices: [splice],
-    expect: (data) => setPath(data, sourcesPath, [...(Array.isArray(existing) ? existing : []), { type: source.type, url: source.url }]),
+    expect: (data) => setPath(data, sourcesPath, [...(Array.isArray(existing) ? existing : []), source.store ? { type: source.type, url: source.url, store: source.store } : { type: source.type, url: source.url }]),
   };
 }
 

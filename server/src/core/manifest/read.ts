@@ -198,7 +198,7 @@ class Reader {
     if (why) return { ...this.valueSpan([...path, 'url']), message: why };
     const type = SOURCE_TYPES.find((t) => t === source.type);
     if (!type) return { ...this.valueSpan([...path, 'type']), message: `source type must be one of ${SOURCE_TYPES.join(', ')}` };
-    return { type, url: source.url };
+    return typeof source.store === 'string' && type === 's3' ? { type, url: source.url, store: source.store } : { type, url: source.url };
   }
 
   readWorkflow(key: string, value: Table, path: Path): void {

@@ -42,7 +42,7 @@ function inlineTable(fields: readonly [string, string | undefined][]): string {
 }
 
 export function sourceText(source: ManifestSource): string {
-  return inlineTable([['type', tomlString(source.type)], ['url', tomlString(source.url)]]);
+  return inlineTable([['type', tomlString(source.type)], ['url', tomlString(source.url)], ['store', source.store === undefined ? undefined : tomlString(source.store)]]);
 }
 
 export function modelValueText(model: ModelEntryInput): string {

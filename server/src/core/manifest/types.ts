@@ -19,6 +19,8 @@ export type ModelTable = 'required' | 'optional';
 export interface ManifestSource {
   type: SourceType;
   url: string;
+  /** For `s3` sources: the name of the team store that holds the object (a hint; bucket and prefix decide). */
+  store?: string;
 }
 
 export interface ManifestModel {

@@ -1,9 +1,10 @@
 // Checks on untrusted manifest values (DESIGN.md §7): each returns an error message or undefined.
+import { parseObjectUrl } from '../store/config';
 import type { SourceType } from '../types';
 
 export const QUICK_HASH = /^[0-9a-f]{16}$/;
 export const FULL_HASH = /^[0-9a-f]{64}$/;
-export const SOURCE_TYPES: readonly SourceType[] = ['civitai', 'huggingface', 'url'];
+export const SOURCE_TYPES: readonly SourceType[] = ['civitai', 'huggingface', 'url', 's3'];
 
 const CONTROL = /\p{Cc}/u;
 
@@ -30,8 +31,12 @@ export function unsafeName(name: string): string | undefined {
   return undefined;
 }
 
-/** Only http(s) URLs are ever downloaded from. */
+/**
+ * Only http(s) URLs and team-store objects (`s3://bucket/prefix/sha256/<hex>`, fetched only through a
+ * store configured for that bucket and prefix) are ever downloaded from.
+ */
 export function unsafeUrl(url: string): string | undefined {
+  if (url.startsWith('s3://')) return parseObjectUrl(url) ? undefined : `'${url}' is not a team-store object URL s3://bucket/prefix/sha256/<64 hex>`;
   let parsed: URL;
   try {
     parsed = new URL(url);
@@ -44,6 +49,7 @@ export function unsafeUrl(url: string): string | undefined {
 
 /** Source type of a URL-string source (comfygit stores no types): by host, as downloads do (DESIGN.md §10). */
 export function sourceTypeOf(url: string): SourceType {
+  if (url.startsWith('s3://')) return 's3';
   const host = new URL(url).hostname.toLowerCase();
   if (host === 'civitai.com' || host.endsWith('.civitai.com') || host === 'civitai.red') return 'civitai';
   if (host === 'huggingface.co' || host.endsWith('.huggingface.co') || host === 'hf.co') return 'huggingface';

@@ -6,7 +6,7 @@ import type { SourceType } from '../types';
 
 /** What a download will fetch, known before the transfer. Every URL here is free of secrets. */
 export interface RemoteFile {
-  provider: SourceType;
+  provider: Exclude<SourceType, 's3'>;
   /** The URL to GET. */
   downloadUrl: string;
   /** The URL recorded as the model's source (canonical, scrubbed). */
