@@ -10,12 +10,12 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { IndexStore } from '../core/index/store';
 import type { Logger } from '../core/log';
 import { findManifest, workflowRelativePath } from '../core/manifest/discover';
-import { readManifestText, writeFileAtomic } from '../core/manifest/file';
+import { readManifestText, rewriteManifestFile } from '../core/manifest/file';
 import { workflowMappings } from '../core/manifest/query';
 import { readManifest } from '../core/manifest/read';
 import type { ModelRoot } from '../core/roots';
 import { deleteDuplicateCopy } from '../core/share/duplicates';
-import { exportManifest } from '../core/share/export';
+import { exportManifest, type ExportReport } from '../core/share/export';
 import { libraryHealth } from '../core/share/health';
 import { importReport } from '../core/share/importReport';
 import { installPlan } from '../core/share/installPlan';
@@ -104,18 +104,32 @@ export function registerShareRequests(connection: Connection, deps: ShareDeps): 
       const progress = beginWorkDoneProgress(connection, deps.client.workDoneProgress, 'Comfy Models: exporting the manifest', () => cancel.abort(), log);
       try {
         const { store } = await index.shared();
-        const report = await exportManifest(text, store, {
-          computeFullHashes: params.computeFullHashes,
-          signal: cancel.signal,
-          onProgress: (p) => p.done < p.total && progress.report(p.done, p.total, `hashing ${p.filename} (${p.done + 1}/${p.total})`),
-        });
-        await save(report.indexOps);
+        const exportOf = async (from: string): Promise<ExportReport> => {
+          const computed = await exportManifest(from, store, {
+            computeFullHashes: params.computeFullHashes,
+            signal: cancel.signal,
+            onProgress: (p) => p.done < p.total && progress.report(p.done, p.total, `hashing ${p.filename} (${p.done + 1}/${p.total})`),
+          });
+          await save(computed.indexOps);
+          return computed;
+        };
+        let report: ExportReport;
         let edit: WorkspaceEdit | undefined;
         let written = false;
-        if (report.changed && open) edit = minimalEdit(open, report.text);
-        else if (report.changed) {
-          await writeFileAtomic(path, report.text);
-          written = true;
+        if (open) {
+          report = await exportOf(text);
+          if (report.changed) edit = minimalEdit(open, report.text);
+        } else {
+          // A closed manifest: written under its lock over the text the export was computed from (an
+          // edit landing meanwhile is read back and exported too).
+          const rewrite = await rewriteManifestFile(path, async (current) => {
+            if (!current.exists) throw new ResponseError(ErrorCodes.InvalidParams, `${path} does not exist: add models to it first`);
+            const computed = await exportOf(current.text);
+            return { text: computed.text, result: computed };
+          });
+          report = rewrite.result;
+          written = rewrite.replaced;
+          report.warnings.push(...rewrite.warnings);
         }
         const withoutSource = report.models.filter((m) => !m.sources).map((m) => m.filename ?? m.hash);
         return { manifestPath: path, changed: report.changed, ...(edit ? { edit } : {}), written, models: report.models, withoutSource, warnings: report.warnings };

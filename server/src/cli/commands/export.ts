@@ -4,7 +4,8 @@
 // Exit 0; 2 when the manifest is missing, malformed or written by another tool.
 import { join } from 'node:path';
 import { ManifestEditError } from '../../core/manifest/edit';
-import { readManifestText, writeFileAtomic } from '../../core/manifest/file';
+import { readManifestText, rewriteManifestFile } from '../../core/manifest/file';
+import type { ExportReport } from '../../core/share/export';
 import { exportManifest } from '../../core/share/export';
 import { hasFlag } from '../args';
 import type { CliCommand } from '../command';
@@ -16,24 +17,30 @@ export const exportCommand: CliCommand = {
   usage: 'export [--full-hashes]',
   async run(ctx: CliContext): Promise<number> {
     const path = join(ctx.projectDir, 'pyproject.toml');
-    const { text, exists } = await readManifestText(path);
+    const { exists } = await readManifestText(path);
     if (!exists) throw new InputError(`${path} does not exist: add models first (model add)`);
     return withSyncedIndex(ctx, async (store) => {
-      let report;
-      try {
-        report = await exportManifest(text, store, {
-          computeFullHashes: hasFlag(ctx.args, 'full-hashes'),
-          onProgress: (p) => {
-            if (p.done < p.total) ctx.io.stderr(`hashing ${p.filename} (${p.done + 1}/${p.total})\n`);
-          },
-        });
-      } catch (err) {
-        if (err instanceof ManifestEditError) throw new InputError(`${path}: ${err.message}`);
-        throw err;
-      }
-      store.apply(report.indexOps);
-      await store.save();
-      if (report.changed) await writeFileAtomic(path, report.text);
+      // Written under the manifest's lock, only over the text it was computed from: a `model add` that
+      // lands while the hashes are computed is read back and exported too (the hashes are in the index by then).
+      const { result: report, warnings } = await rewriteManifestFile(path, async (current): Promise<{ text: string; result: ExportReport }> => {
+        if (!current.exists) throw new InputError(`${path} does not exist: add models first (model add)`);
+        let computed: ExportReport;
+        try {
+          computed = await exportManifest(current.text, store, {
+            computeFullHashes: hasFlag(ctx.args, 'full-hashes'),
+            onProgress: (p) => {
+              if (p.done < p.total) ctx.io.stderr(`hashing ${p.filename} (${p.done + 1}/${p.total})\n`);
+            },
+          });
+        } catch (err) {
+          if (err instanceof ManifestEditError) throw new InputError(`${path}: ${err.message}`);
+          throw err;
+        }
+        store.apply(computed.indexOps);
+        await store.save();
+        return { text: computed.text, result: computed };
+      });
+      for (const w of warnings) ctx.io.stderr(`warning: ${w}\n`);
       for (const w of report.warnings) ctx.io.stderr(`warning: ${w}\n`);
       const { text: _text, indexOps: _ops, ...json } = report;
       output(ctx, { manifest: path, ...json }, () => {

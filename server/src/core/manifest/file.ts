@@ -1,6 +1,10 @@
 // The manifest on disk: read it (absent = empty), apply edits, write atomically (temp + rename), so a
 // crash or a concurrent reader never sees half a pyproject.toml.
 //
+// This module is the only writer of a closed manifest: an edit (editManifestFile) or a replacement of
+// the whole text (replaceManifestText, rewriteManifestFile) — both under the lock, the second only when
+// the file still holds the text the new one was computed from, so a concurrent `model add` is never lost.
+//
 // An edit holds a cross-process lock beside the file and re-reads the text under it, so concurrent
 // writers (several CLI processes, the CLI and an editor) each apply their edit to the other's result.
 // A symlink is followed: the target is edited and replaced beside itself, keeping its mode. A file that
@@ -231,6 +235,53 @@ async function quickEditFile(path: string, target: string, edits: readonly Manif
 
 function hardLinkWarnings(path: string, st: { nlink: number } | undefined): string[] {
   return st && st.nlink > 1 ? [`${path} had ${st.nlink - 1} other hard link(s); they keep the previous text (the edit writes a new file)`] : [];
+}
+
+export interface ManifestReplace {
+  /** True when the file was written. */
+  replaced: boolean;
+  /** The file no longer held the text the new one was computed from: nothing was written. */
+  stale: boolean;
+  warnings: string[];
+}
+
+/**
+ * Replace the whole text of the manifest at `path` with `next`, under its lock, only when the file still
+ * holds `from` (the text `next` was computed from). A symlink is followed (the link stays), the mode and
+ * the byte order mark are kept.
+ */
+export async function replaceManifestText(path: string, from: string, next: string): Promise<ManifestReplace> {
+  const target = await editTarget(path);
+  return withFileLock(target, async () => {
+    const current = await readManifestText(target);
+    if (current.text !== from) return { replaced: false, stale: true, warnings: [] };
+    if (next === from) return { replaced: false, stale: false, warnings: [] };
+    const st = await fsp.stat(target).catch(() => undefined);
+    await writeFileAtomic(target, (current.bom ? BOM : '') + next, st ? st.mode & 0o7777 : undefined);
+    return { replaced: true, stale: false, warnings: hardLinkWarnings(path, st) };
+  });
+}
+
+/** How often a rewrite is computed again when other writers keep changing the file under it. */
+const REWRITE_ATTEMPTS = 5;
+
+/**
+ * Compute a new whole text from the manifest's current text and write it (replaceManifestText). When
+ * another writer changed the file between the read and the write, `compute` runs again on the new
+ * text, so that writer's change is kept; `compute` should make a second run cheap (record what it
+ * learned, e.g. hashes, before returning).
+ */
+export async function rewriteManifestFile<T>(
+  path: string,
+  compute: (current: ManifestText) => Promise<{ text: string; result: T }>,
+): Promise<{ result: T; replaced: boolean; warnings: string[] }> {
+  for (let attempt = 1; ; attempt++) {
+    const current = await readManifestText(path);
+    const { text, result } = await compute(current);
+    const { replaced, stale, warnings } = await replaceManifestText(path, current.text, text);
+    if (!stale) return { result, replaced, warnings };
+    if (attempt === REWRITE_ATTEMPTS) throw new ManifestFileError(`${path} kept changing while it was being rewritten; nothing was written, try again`);
+  }
 }
 
 /** Apply edits to the manifest file (created when missing), under its lock, on the text current then. */
