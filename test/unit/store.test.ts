@@ -259,14 +259,16 @@ test('two processes pushing the same model at once leave one object', async () =
   model(a, 'checkpoints/race.safetensors', data);
   assert.equal((await run(a, 'index', 'sync')).code, 0);
   const cli = join(__dirname, '../../server/src/cli.js');
+  const outputs: string[] = [];
   const once = () =>
     new Promise<number>((resolve) => {
       const child = execFile(process.execPath, [cli, '--models-dir', a.models, 'store', 'push', 'race.safetensors'], { env: { ...process.env, ...a.env }, cwd: a.dir }, (_err, stdout, stderr) => {
         seen.push(stdout, stderr);
+        outputs.push(stdout + stderr);
         resolve(child.exitCode ?? 1);
       });
     });
-  assert.deepEqual(await Promise.all([once(), once()]), [0, 0]);
+  assert.deepEqual(await Promise.all([once(), once()]), [0, 0], outputs.join('\n---\n'));
   assert.deepEqual(await keys(bucket, 'studio/sha256/'), [`studio/sha256/${sha256Of(data)}`]);
   assert.equal((await keys(bucket, 'studio/catalogue/')).length, 1);
 });

@@ -62,7 +62,7 @@ test('a deleted file loses its location; the model and its sources stay', async 
   assert.deepEqual(store.model(hash)!.sources, [{ type: 'url', url: 'https://example.invalid/a.safetensors' }]);
 });
 
-test('a moved file keeps its hash at the new path and is not listed at the old one', async () => {
+test('a moved file (same size and mtime) follows to its new path without being hashed again', async () => {
   const { models, store, root } = await fresh();
   writeFile(join(models, 'loras/a.safetensors'), 'moving lora');
   await syncRoots(store, [root]);
@@ -70,7 +70,7 @@ test('a moved file keeps its hash at the new path and is not listed at the old o
   mkdirSync(join(models, 'loras/sub'));
   renameSync(join(models, 'loras/a.safetensors'), join(models, 'loras/sub/b.safetensors'));
   const r = await syncRoots(store, [root]);
-  assert.deepEqual([r.hashed, r.removed], [1, 1]);
+  assert.deepEqual([r.moved, r.hashed, r.removed], [1, 0, 0]);
   assert.deepEqual(store.snapshot().byHash(hash).map((l) => l.name), ['sub/b.safetensors']);
 });
 

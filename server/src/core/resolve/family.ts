@@ -107,7 +107,20 @@ const differs = (a: string | undefined, b: string | undefined) => a !== undefine
  * while the reference's is known keep their place but at most "good" confidence (never the preferred
  * fix); `sameFamily` marks those whose family is known equal.
  */
-export function byFamily(candidates: readonly Candidate[], wanted: Family): Candidate[] {
+export function byFamily(candidates: readonly Candidate[], wanted: Family, limit = Infinity): Candidate[] {
+  // The fuzzy cache hands out the same array while the category is unchanged; so does this filter, so
+  // a diagnostics pass over an unchanged index recomputes (and re-sends) nothing.
+  const key = `${wanted.base ?? ''}|${wanted.encoder ?? ''}|${limit}`;
+  let seen = FILTERED.get(candidates);
+  if (!seen) FILTERED.set(candidates, (seen = new Map()));
+  let out = seen.get(key);
+  if (!out) seen.set(key, (out = filterByFamily(candidates, wanted).slice(0, limit)));
+  return out;
+}
+
+const FILTERED = new WeakMap<readonly Candidate[], Map<string, Candidate[]>>();
+
+function filterByFamily(candidates: readonly Candidate[], wanted: Family): Candidate[] {
   const out: Candidate[] = [];
   for (const c of candidates) {
     const has = familyOfLocation(c.location);

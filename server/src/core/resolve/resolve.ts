@@ -162,7 +162,7 @@ export class Resolver {
     const locations = index.byCategory(ref.category);
     const resolution = { status: 'missing' as const, reason, ...(hash ? { hash } : {}), downloadUrls: downloadUrlsOf(ref) };
     const limit = candidateLimit ?? 5;
-    const search = () => byFamily(fuzzyCandidates(ref.value, locations, Math.max(limit, FAMILY_POOL), fuzzy), wantedFamily(ref, this.workflowFamily)).slice(0, limit);
+    const search = () => byFamily(fuzzyCandidates(ref.value, locations, Math.max(limit, FAMILY_POOL), fuzzy), wantedFamily(ref, this.workflowFamily), limit);
     return withLazyCandidates(resolution, search);
   }
 }

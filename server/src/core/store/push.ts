@@ -101,6 +101,8 @@ async function putMultipart(client: StoreClient, path: string, key: string, mode
     try {
       return await run();
     } catch (err) {
+      // Kept as it is: another process completing the same upload is not a failure (see below).
+      if (isNoSuchUpload(err)) throw err;
       throw await client.fail(err, action, key);
     }
   };
@@ -147,6 +149,13 @@ async function putMultipart(client: StoreClient, path: string, key: string, mode
     await Promise.all(Array.from({ length: Math.min(PARTS_IN_FLIGHT, todo.length) }, worker));
   } catch (err) {
     if (hooks.signal?.aborted) throw new DownloadError('cancelled', `the push to store '${client.config.name}' was cancelled; the parts stored so far are kept and the next push continues from them`);
+    // Two pushes of the same bytes continued one upload and the other completed it first: the object is
+    // there (the caller checks its size), so this push is done too.
+    if (isNoSuchUpload(err) && (await client.head(model.sha256, hooks.signal))?.size === model.size) {
+      todo.length = 0;
+      return { sentBytes: stored - resumedBytes, resumedBytes };
+    }
+    if (isNoSuchUpload(err)) throw new DownloadError('server', `store '${client.config.name}': the upload of ${key} was aborted by someone else while this push ran; push again`);
     throw err;
   }
   const Parts = [...done.entries()].sort((a, b) => a[0] - b[0]).map(([PartNumber, ETag]) => ({ PartNumber, ETag }));
@@ -154,7 +163,9 @@ async function putMultipart(client: StoreClient, path: string, key: string, mode
     await client.s3.send(new sdk.CompleteMultipartUploadCommand({ Bucket, Key: key, UploadId: uploadId, MultipartUpload: { Parts } }), opts);
   } catch (err) {
     // Another process pushing the same bytes completed this upload first: the object is there.
-    if ((err as { name?: string }).name !== 'NoSuchUpload') throw await client.fail(err, 's3:PutObject', key);
+    if (!isNoSuchUpload(err)) throw await client.fail(err, 's3:PutObject', key);
   }
   return { sentBytes: model.size - resumedBytes, resumedBytes };
 }
+
+const isNoSuchUpload = (err: unknown) => (err as { name?: string } | undefined)?.name === 'NoSuchUpload';
