@@ -10,6 +10,7 @@
 // with the blank line before it; so an add followed by a remove gives back the original bytes.
 import { applySplices, type Span, type TextSplice } from '../text';
 import { parseToml, readManifest } from './read';
+import { ALIASES_PATH } from './aliases';
 import { SpliceComposer } from './splices';
 import { pathKey, scanToml, type TomlHeader, type TomlScan } from './tomlScan';
 import {
@@ -36,7 +37,10 @@ export type ManifestEdit =
   | { kind: 'remove-mapping'; workflow: string; reference: string }
   | { kind: 'add-source'; hash: string; source: ManifestSource }
   /** A model moved or renamed: its `filename` and `relative_path` fields (those written) get the new values. */
-  | { kind: 'set-model-path'; hash: string; filename: string; relativePath: string };
+  | { kind: 'set-model-path'; hash: string; filename: string; relativePath: string }
+  /** `[tool.comfy-models.aliases]`: name as workflows write it → model quick hash (aliases.ts). */
+  | { kind: 'add-alias'; name: string; hash: string }
+  | { kind: 'remove-alias'; name: string };
 
 /** The edit cannot be made safely (bad input, malformed file, entry missing, unusual layout). */
 export class ManifestEditError extends Error {}
@@ -161,6 +165,18 @@ function editStep(text: string, edit: ManifestEdit): Step {
       return addSource(doc, edit.hash, edit.source);
     case 'set-model-path':
       return setModelPath(doc, edit.hash, edit.filename, edit.relativePath);
+    case 'add-alias': {
+      if (!QUICK_HASH.test(edit.hash)) throw new ManifestEditError(`refusing to write alias '${edit.name}': '${edit.hash}' is not a 16-character lowercase hex quick hash`);
+      if (!edit.name.trim()) throw new ManifestEditError('refusing to write an alias with an empty name');
+      const path = [...ALIASES_PATH, edit.name];
+      const value = tomlString(edit.hash);
+      return { splices: doc.putEntry(path, `${tomlString(edit.name)} = ${value}`, value, NOTHING_QUOTED), expect: (d) => setPath(d, path, edit.hash) };
+    }
+    case 'remove-alias': {
+      const path = [...ALIASES_PATH, edit.name];
+      if (getPath(data, path) === undefined) throw new ManifestEditError(`there is no alias '${edit.name}'`);
+      return doc.removeEntry(path);
+    }
   }
 }
 

@@ -4,6 +4,7 @@
 import { normalizeRelativePath } from '../categories';
 import type { Span } from '../text';
 import { pathKey, scanToml, type TomlScan } from './tomlScan';
+import { readAliases } from './aliases';
 import type {
   Manifest, ManifestFlavour, ManifestMapping, ManifestModel, ManifestNodeRef, ManifestProblem, ManifestSource,
   ManifestWorkflow, ModelTable,
@@ -42,7 +43,7 @@ export function parseToml(text: string): { data?: Table; problem?: ManifestProbl
 }
 
 export function readManifest(text: string): Manifest {
-  const manifest: Manifest = { flavour: null, hashAlgorithms: ['blake3'], models: [], workflows: new Map(), problems: [], malformed: false };
+  const manifest: Manifest = { flavour: null, hashAlgorithms: ['blake3'], models: [], workflows: new Map(), aliases: new Map(), problems: [], malformed: false };
   const { data, problem } = parseToml(text);
   if (!data) {
     manifest.problems.push(problem!);
@@ -56,6 +57,7 @@ export function readManifest(text: string): Manifest {
     if (!isTable(section)) continue;
     reader.readSection(root, section);
   }
+  manifest.aliases = readAliases(data, (path, message) => reader.problem(reader.keySpan(path), message));
   manifest.problems.sort((a, b) => a.offset - b.offset);
   return manifest;
 }

@@ -1,6 +1,7 @@
 // What a pyproject.toml model manifest holds once read (DESIGN.md §7), with spans for diagnostics.
 import type { Span } from '../text';
 import type { SourceType } from '../types';
+import type { ManifestAlias } from './aliases';
 
 /**
  * Which generation wrote the manifest:
@@ -81,6 +82,8 @@ export interface Manifest {
   hashAlgorithms: readonly QuickHashAlgorithm[];
   models: ManifestModel[];
   workflows: Map<string, ManifestWorkflow>;
+  /** `[tool.comfy-models.aliases]`: name as written → model, for every workflow of the environment (aliases.ts). */
+  aliases: Map<string, ManifestAlias>;
   /** Syntax errors and bad or unsafe entries (→ `manifest-invalid`). */
   problems: ManifestProblem[];
   /** True when the TOML itself cannot be parsed: the file is reported and never edited. */

@@ -1,5 +1,5 @@
 // Resolution of workflow references against the model index (DESIGN.md §6), in order, first hit
-// wins: saved mapping → exact → case-insensitive → same file name elsewhere in the category →
+// wins: saved mapping → environment alias → exact → case-insensitive → same file name elsewhere in the category →
 // embedded full hash → found only in another category → missing (with fuzzy candidates).
 // Pure over IndexQuery: never touches the disk, never hashes.
 import { normalizeRelativePath } from '../categories';
@@ -8,7 +8,7 @@ import { fuzzyCandidates, fuzzyScore, confidenceOf, searchTerm, type Candidate, 
 import { byFamily, wantedFamily, workflowFamily } from './family';
 import { runSteps, runStepsCancellable, type Steps } from '../steps';
 
-export type Via = 'mapping' | 'exact' | 'case-insensitive' | 'filename' | 'hash';
+export type Via = 'mapping' | 'alias' | 'exact' | 'case-insensitive' | 'filename' | 'hash';
 export type Flag = 'wrong-folder' | 'category-mismatch';
 export type MissingReason = 'not-found' | 'mapped-model-gone';
 
@@ -27,6 +27,8 @@ export interface ResolveContext {
   index: IndexQuery;
   /** Saved mappings of this workflow (manifest), keyed by the reference value as written. */
   mappings?: ReadonlyMap<string, { hash: string }>;
+  /** The environment's aliases (manifest `[tool.comfy-models.aliases]`), keyed by the value as written. */
+  aliases?: ReadonlyMap<string, { hash: string }>;
   /** How many fuzzy candidates a missing reference gets (default 5). */
   candidateLimit?: number;
   /** Keeps fuzzy candidates per location list: a missing name is then searched once per index. */
@@ -87,16 +89,18 @@ export class Resolver {
     if (!ref.active) return { status: 'inactive' };
     const mapped = this.ctx.mappings?.get(ref.value);
     if (mapped) return this.viaMapping(ref, mapped.hash);
+    const aliased = this.ctx.aliases?.get(ref.value);
+    if (aliased) return this.viaMapping(ref, aliased.hash, 'alias');
     if (ref.kind === 'vae-approx') return this.vaeApprox(ref);
     return this.byName(ref) ?? this.missing(ref, 'not-found');
   }
 
-  private viaMapping(ref: ModelReference, hash: string): Resolution {
+  private viaMapping(ref: ModelReference, hash: string, via: 'mapping' | 'alias' = 'mapping'): Resolution {
     const locations = this.ctx.index.byHash(hash);
     if (!locations.length) return this.missing(ref, 'mapped-model-gone', hash);
     const name = normalizeRelativePath(ref.value);
     const location = locations.find((l) => l.category === ref.category && l.name === name) ?? locations.find((l) => l.category === ref.category) ?? locations[0];
-    return { status: 'resolved', via: 'mapping', location, flags: [] };
+    return { status: 'resolved', via, location, flags: [] };
   }
 
   /** `taesd` & co. load `<name>_encoder.*` and `<name>_decoder.*` from vae_approx. */
