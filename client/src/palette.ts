@@ -119,8 +119,13 @@ export async function resolveReferenceInteractively(ctx: Ctx, reference: Referen
   if (!model) return false;
   const how = await vscode.window.showQuickPick(
     [
-      { label: `Map to '${model.relativePath}'`, detail: 'Record the mapping in pyproject.toml; the workflow stays as it is.', fix: 'map' as const },
-      { label: `Replace with '${model.name}'`, detail: 'Rewrite the model name in the workflow JSON.', fix: 'replace' as const },
+      // Worded like the quick fixes: what each changes, the one ComfyUI can load as written first.
+      { label: `Replace in workflow with '${model.name}'`, detail: 'Rewrite the model name in the workflow JSON.', fix: 'replace' as const },
+      {
+        label: `Map in pyproject.toml (workflow unchanged) to '${model.relativePath}'`,
+        detail: 'Record the mapping in pyproject.toml; the workflow stays as it is.',
+        fix: 'map' as const,
+      },
     ],
     { title: `Use '${model.relativePath}' for '${reference.value}'` },
   );
