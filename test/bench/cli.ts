@@ -2,11 +2,10 @@
 // (issue 23): the CLI's quick hash of 40 page-cached 40 MiB files vs one b3sum over the same sampled
 // bytes, and the CLI's start-up (`--version`, `refs` of a small workflow) vs `node -e 0`.
 // Run alone: node out/test/bench/cli.js [cli-hash] [cli-start]
-import { randomFillSync } from 'node:crypto';
-import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { sampleRanges } from '../../server/src/core/hash/quickHash';
+import { writeRandom, writeSampleStream } from './sampleFiles';
 import { sideBySide, sideBySideText } from './native';
 import type { BenchRow } from './resolve';
 
@@ -14,29 +13,6 @@ const MiB = 1024 * 1024;
 const REPO = join(__dirname, '..', '..', '..');
 const CLI = join(REPO, 'server', 'dist', 'cli.js');
 const B3SUM = '/usr/bin/b3sum';
-
-function writeRandom(path: string, size: number): void {
-  const chunk = Buffer.allocUnsafe(8 * MiB);
-  const fd = openSync(path, 'w');
-  for (let pos = 0; pos < size; pos += chunk.length) {
-    randomFillSync(chunk);
-    writeSync(fd, chunk, 0, Math.min(chunk.length, size - pos), pos);
-  }
-  closeSync(fd);
-}
-
-/** The bytes the quick hash feeds BLAKE3 (decimal size, then the samples), as a file for b3sum. */
-function writeSampleStream(model: string, size: number, out: string): void {
-  const fd = openSync(model, 'r');
-  const parts = [Buffer.from(String(size))];
-  for (const [offset, length] of sampleRanges(size)) {
-    const b = Buffer.allocUnsafe(length);
-    readSync(fd, b, 0, length, offset);
-    parts.push(b);
-  }
-  closeSync(fd);
-  writeFileSync(out, Buffer.concat(parts));
-}
 
 function inTempDir<T>(run: (dir: string) => T): T {
   const dir = mkdtempSync(join(tmpdir(), 'comfy-bench-cli-'));

@@ -1,34 +1,17 @@
 // Bench rows (DESIGN.md §13): quick hash per page-cached file with the ratio to b3sum over the same
 // sampled bytes, and one-read SHA-256 + BLAKE3 throughput with ratios to sha256sum and b3sum.
 // Run alone: node out/test/bench/hash.js
-import { randomFillSync } from 'node:crypto';
-import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { blake3Implementation } from '../../server/src/core/hash/blake3';
 import { fullHashFile } from '../../server/src/core/hash/fullHash';
-import { quickHashFile, sampleRanges } from '../../server/src/core/hash/quickHash';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { quickHashFile } from '../../server/src/core/hash/quickHash';
 import { median, timeTool } from './native';
+import { writeRandom, writeSampleStream } from './sampleFiles';
 import type { BenchRow } from './resolve';
 
 const MiB = 1024 * 1024;
-
-function writeRandom(path: string, size: number): void {
-  const chunk = Buffer.allocUnsafe(8 * MiB);
-  const fd = openSync(path, 'w');
-  for (let pos = 0; pos < size; pos += chunk.length) {
-    randomFillSync(chunk);
-    writeSync(fd, chunk, 0, Math.min(chunk.length, size - pos), pos);
-  }
-  closeSync(fd);
-}
-
-/** The exact byte stream the quick hash feeds to BLAKE3, as a file b3sum can read. */
-function sampleStream(path: string, size: number, out: string): void {
-  const whole = readFileSync(path);
-  writeFileSync(out, Buffer.concat([Buffer.from(String(size)), ...sampleRanges(size).map(([o, l]) => whole.subarray(o, o + l))]));
-}
 
 const ratio = (ours: number, theirs: number | undefined) => (theirs === undefined ? 'n/a' : `${(ours / theirs).toFixed(2)}×`);
 
@@ -40,7 +23,7 @@ export async function hashBench(): Promise<BenchRow[]> {
     files.forEach((f) => writeRandom(f, size));
     const samples = files.map((f, i) => {
       const s = join(dir, `sample-${i}.bin`);
-      sampleStream(f, size, s);
+      writeSampleStream(f, size, s);
       return s;
     });
     const ours: number[] = [];
